@@ -1,0 +1,1 @@
+module.exports = { displayName: 'collections', preset: '../../jest.preset.js' };

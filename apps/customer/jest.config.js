@@ -1,0 +1,1 @@
+module.exports = { displayName: 'customer', preset: '../../jest.preset.js' };

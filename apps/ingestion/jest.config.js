@@ -1,0 +1,1 @@
+module.exports = { displayName: 'ingestion', preset: '../../jest.preset.js' };

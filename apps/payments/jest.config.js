@@ -1,0 +1,1 @@
+module.exports = { displayName: 'payments', preset: '../../jest.preset.js' };

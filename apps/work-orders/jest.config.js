@@ -1,0 +1,1 @@
+module.exports = { displayName: 'work-orders', preset: '../../jest.preset.js' };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'domain-mexico', preset: '../../../jest.preset.js' };

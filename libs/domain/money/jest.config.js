@@ -1,0 +1,1 @@
+module.exports = { displayName: 'domain-money', preset: '../../../jest.preset.js' };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'domain-periods', preset: '../../../jest.preset.js' };

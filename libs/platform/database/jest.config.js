@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-database', preset: '../../../jest.preset.js' };

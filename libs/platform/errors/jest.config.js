@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-errors', preset: '../../../jest.preset.js' };

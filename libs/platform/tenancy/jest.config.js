@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-tenancy', preset: '../../../jest.preset.js' };

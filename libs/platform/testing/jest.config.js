@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-testing', preset: '../../../jest.preset.js' };

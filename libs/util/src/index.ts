@@ -1,0 +1,2 @@
+export * from './lib/assert-never';
+export * from './lib/sleep';
