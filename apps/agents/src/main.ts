@@ -1,0 +1,4 @@
+import { runService } from '@supra/platform/runtime';
+import { agentsService } from './service.definition';
+
+void runService(agentsService);

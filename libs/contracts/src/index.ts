@@ -1,0 +1,3 @@
+export * from './lib/event-registry';
+export * from './lib/rpc-registry';
+export * from './lib/pagination';

@@ -1,0 +1,4 @@
+export * from './db';
+export * from './roles';
+export * from './rls';
+export * from './catalog-check';

@@ -1,0 +1,318 @@
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { BaseRpcContext } from '@nestjs/microservices';
+import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
+import type { Msg, Subscription } from '@nats-io/nats-core';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { runInTransaction, type ServiceDatabase } from '@supra/platform/database';
+import { CommonErrors, isDomainError, type FieldError, type SerializedError, DomainError } from '@supra/platform/errors';
+import { TenantContext, contextFromHeaders, type RequestContext } from '@supra/platform/tenancy';
+import { CloudEventFormatError, decode, type CloudEvent } from './binding';
+import { durableName, Streams, Subjects, contextOfType } from './naming';
+import { fromMsgHdrs, toMsgHdrs, type NatsClient } from './nats-connection';
+import { ensureConsumer, ensureContextStream, ensureDlqStream } from './streams';
+import { SpanKind, withSpanFromHeaders } from './trace';
+
+export type EventDataValidator = (type: string, data: unknown) => FieldError[] | null;
+
+export interface JetStreamServerOptions {
+  service: string;
+  ns: string;
+  nats: NatsClient;
+  db: ServiceDatabase;
+  validateEvent?: EventDataValidator;
+  maxDeliver?: number;
+  backoffMs?: number[];
+  ackWaitMs?: number;
+  /** Messages applied in one database transaction. */
+  batchSize?: number;
+  logger?: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
+}
+
+/** What a handler receives with `@Ctx()` for an event. */
+export class EventContext extends BaseRpcContext<[CloudEvent, JsMsg | undefined]> {
+  get event(): CloudEvent {
+    return this.getArgByIndex(0);
+  }
+  get deliveryCount(): number {
+    return this.getArgByIndex(1)?.info.deliveryCount ?? 1;
+  }
+}
+
+/** What a handler receives with `@Ctx()` for an RPC request. */
+export class RpcRequestContext extends BaseRpcContext<[string, RequestContext | undefined]> {
+  get subject(): string {
+    return this.getArgByIndex(0);
+  }
+  get request(): RequestContext | undefined {
+    return this.getArgByIndex(1);
+  }
+}
+
+export interface RpcReply<T = unknown> {
+  ok: boolean;
+  data?: T;
+  error?: SerializedError;
+}
+
+interface Pending {
+  msg: JsMsg;
+  event: CloudEvent;
+}
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+/**
+ * Nest transport strategy for SUPRA's two kinds of messages:
+ *
+ * - `@MessagePattern('<operation>')`: request/reply on core NATS subject `rpc.<service>.<operation>`
+ *   with a queue group, the request context (tenant, user, permissions) from headers. The reply is
+ *   `{ ok, data }` or `{ ok: false, error }` with the domain error code.
+ * - `@EventPattern('<event type>')`: a durable pull consumer on the producing context's stream.
+ *   Events are applied in batches: one database transaction, each event in a savepoint with its
+ *   tenant set and its `(source, id)` recorded in the inbox (a redelivery is a no-op). Acks happen
+ *   only after commit. A failing event is rolled back alone and nak'ed with backoff; after
+ *   `maxDeliver` attempts, or at once when it is malformed, fails validation or raises a
+ *   non-retryable domain error, it goes to `dlq.<service>.<consumer>` with the reason and its
+ *   original headers, and is terminated.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly consumers: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private closing = false;
+  readonly stats = { applied: 0, duplicates: 0, naks: 0, deadLettered: 0, rpc: 0 };
+
+  constructor(private readonly opts: JetStreamServerOptions) {
+    super();
+  }
+
+  on(): void {
+    // No transport-level events to expose.
+  }
+
+  unwrap<T>(): T {
+    return this.opts.nats as T;
+  }
+
+  listen(callback: (err?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (e) => callback(e),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const s of this.subscriptions) await s.drain().catch(() => undefined);
+    for (const c of this.consumers) await c.close().catch(() => undefined);
+    await Promise.allSettled(this.loops);
+  }
+
+  private async start(): Promise<void> {
+    const nc = await this.opts.nats.connect();
+    await ensureDlqStream(this.opts.nats.jsm, this.opts.ns);
+    for (const [pattern, handler] of this.messageHandlers) {
+      if (handler.isEventHandler) await this.startConsumer(pattern, handler);
+      else {
+        const subject = Subjects.rpc(this.opts.ns, this.opts.service, pattern);
+        const sub = nc.subscribe(subject, { queue: this.opts.service });
+        this.subscriptions.push(sub);
+        this.loops.push(this.serveRpc(sub, pattern, handler));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- RPC
+
+  private async serveRpc(sub: Subscription, pattern: string, handler: MessageHandler): Promise<void> {
+    for await (const msg of sub) {
+      void this.handleRpc(msg, pattern, handler);
+    }
+  }
+
+  private async handleRpc(msg: Msg, pattern: string, handler: MessageHandler): Promise<void> {
+    const headers = fromMsgHdrs(msg.headers);
+    const ctx = contextFromHeaders((n) => headers[n]);
+    let reply: RpcReply;
+    try {
+      const payload = msg.data.length ? JSON.parse(td.decode(msg.data)) : {};
+      const data = await withSpanFromHeaders(`rpc ${this.opts.service}.${pattern}`, headers, SpanKind.SERVER, { 'messaging.system': 'nats', 'rpc.method': pattern }, () => {
+        const run = () => this.invoke(handler, payload, new RpcRequestContext([msg.subject, ctx]));
+        return ctx ? TenantContext.run(ctx, run) : run();
+      });
+      reply = { ok: true, data };
+      this.stats.rpc++;
+    } catch (e) {
+      if (!isDomainError(e)) this.opts.logger?.error({ err: e, pattern }, 'rpc handler failed');
+      reply = { ok: false, error: (isDomainError(e) ? e : CommonErrors.internal(e)).toJSON() };
+    }
+    if (msg.reply) msg.respond(te.encode(JSON.stringify(reply)));
+  }
+
+  private async invoke(handler: MessageHandler, payload: unknown, ctx: BaseRpcContext): Promise<unknown> {
+    const result = await handler(payload, ctx);
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private async startConsumer(type: string, handler: MessageHandler): Promise<void> {
+    const { nats, ns, service } = this.opts;
+    const stream = await ensureContextStream(nats.jsm, ns, contextOfType(type));
+    const durable = durableName(service, type);
+    await ensureConsumer(nats.jsm, {
+      stream,
+      durable,
+      filterSubject: Subjects.eventFilter(ns, type),
+      maxDeliver: this.opts.maxDeliver ?? 5,
+      backoffMs: this.backoff,
+      ackWaitMs: this.opts.ackWaitMs ?? 30_000,
+    });
+    const consumer = await nats.js.consumers.get(stream, durable);
+    const messages = await consumer.consume({ max_messages: (this.opts.batchSize ?? 200) * 2 });
+    this.consumers.push(messages);
+    this.loops.push(this.pump(messages, durable, handler));
+  }
+
+  private get backoff(): number[] {
+    return this.opts.backoffMs ?? [200, 1_000, 5_000, 30_000];
+  }
+
+  /** Gathers what has arrived while the previous batch was being applied into the next batch. */
+  private async pump(messages: ConsumerMessages, consumer: string, handler: MessageHandler): Promise<void> {
+    const queue: JsMsg[] = [];
+    let busy: Promise<void> | undefined;
+    const batchSize = this.opts.batchSize ?? 200;
+    const drain = async (): Promise<void> => {
+      while (queue.length) {
+        const batch = queue.splice(0, batchSize);
+        await this.applyBatch(batch, consumer, handler).catch((e) => {
+          this.opts.logger?.error({ err: e, consumer }, 'batch failed; naking');
+          for (const m of batch) m.nak(this.backoff[0]);
+        });
+      }
+      busy = undefined;
+    };
+    for await (const m of messages) {
+      queue.push(m);
+      busy ??= Promise.resolve().then(drain);
+    }
+    await busy;
+  }
+
+  private async applyBatch(batch: JsMsg[], consumer: string, handler: MessageHandler): Promise<void> {
+    const valid: Pending[] = [];
+    for (const msg of batch) {
+      const event = this.decodeAndValidate(msg, consumer);
+      if (event) valid.push({ msg, event });
+    }
+    if (!valid.length) return;
+
+    const done: JsMsg[] = [];
+    const failed: Array<{ msg: JsMsg; event: CloudEvent; error: unknown }> = [];
+    await this.opts.db.app.transaction(async (em) => {
+      for (const p of valid) {
+        const tenantId = String(p.event['tenantid']);
+        await em.query('SAVEPOINT ev');
+        try {
+          await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+          const claimed = (await em.query(
+            `INSERT INTO ${this.opts.db.schema}.inbox (consumer, source, id, tenant_id, type) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING RETURNING 1`,
+            [consumer, p.event.source, p.event.id, tenantId, p.event.type],
+          )) as unknown[];
+          if (claimed.length === 0) {
+            this.stats.duplicates++;
+          } else {
+            const ctx: RequestContext = {
+              tenantId,
+              tenantSlug: p.event['tenantslug'] as string | undefined,
+              correlationId: (p.event['correlationid'] as string | undefined) ?? p.event.id,
+              causationId: p.event.id,
+            };
+            const headers = fromMsgHdrs(p.msg.headers);
+            await withSpanFromHeaders(`consume ${p.event.type}`, headers, SpanKind.CONSUMER, { 'messaging.system': 'nats', 'messaging.consumer': consumer, 'cloudevents.event_id': p.event.id }, () =>
+              TenantContext.run(ctx, () => runInTransaction(em, tenantId, () => this.invoke(handler, p.event.data, new EventContext([p.event, p.msg])))),
+            );
+          }
+          await em.query('RELEASE SAVEPOINT ev');
+          done.push(p.msg);
+        } catch (error) {
+          await em.query('ROLLBACK TO SAVEPOINT ev');
+          failed.push({ ...p, error });
+        }
+      }
+    });
+    // Committed: now, and only now, acknowledge.
+    for (const m of done) m.ack();
+    this.stats.applied += done.length;
+    for (const f of failed) await this.onFailure(f.msg, consumer, f.error);
+  }
+
+  private decodeAndValidate(msg: JsMsg, consumer: string): CloudEvent | undefined {
+    let event: CloudEvent;
+    try {
+      event = decode(fromMsgHdrs(msg.headers), msg.data);
+    } catch (e) {
+      const code = e instanceof CloudEventFormatError ? e.code : 'MALFORMED';
+      void this.deadLetter(msg, consumer, `MESSAGING.${code}`, (e as Error).message);
+      return undefined;
+    }
+    if (!event['tenantid']) {
+      void this.deadLetter(msg, consumer, 'MESSAGING.TENANT_MISSING', 'ce-tenantid is required');
+      return undefined;
+    }
+    const errors = this.opts.validateEvent?.(event.type, event.data);
+    if (errors && errors.length) {
+      void this.deadLetter(msg, consumer, 'MESSAGING.DATA_INVALID', JSON.stringify(errors));
+      return undefined;
+    }
+    return event;
+  }
+
+  private async onFailure(msg: JsMsg, consumer: string, error: unknown): Promise<void> {
+    const retryable = !isDomainError(error) || error.retryable;
+    const deliveries = msg.info.deliveryCount;
+    const max = this.opts.maxDeliver ?? 5;
+    if (!retryable || deliveries >= max) {
+      const code = isDomainError(error) ? error.code : 'MESSAGING.HANDLER_FAILED';
+      const message = (error as Error)?.message ?? String(error);
+      const reason = retryable ? `gave up after ${deliveries} deliveries: ${message}` : message;
+      await this.deadLetter(msg, consumer, code, reason);
+      return;
+    }
+    this.stats.naks++;
+    this.opts.logger?.warn({ err: error, consumer, deliveries }, 'event handler failed; will retry');
+    msg.nak(this.backoff[Math.min(deliveries - 1, this.backoff.length - 1)]);
+  }
+
+  /** Publishes to the dead-letter subject (persisted by the DLQ stream), then terminates. */
+  private async deadLetter(msg: JsMsg, consumer: string, code: string, reason: string): Promise<void> {
+    const headers = fromMsgHdrs(msg.headers);
+    Object.assign(headers, {
+      'supra-dlq-code': code,
+      'supra-dlq-reason': reason.slice(0, 4000),
+      'supra-dlq-subject': msg.subject,
+      'supra-dlq-stream-seq': String(msg.seq),
+      'supra-dlq-deliveries': String(msg.info.deliveryCount),
+      'supra-dlq-consumer': consumer,
+      'supra-dlq-at': new Date().toISOString(),
+    });
+    delete headers['nats-msg-id'];
+    try {
+      await this.opts.nats.js.publish(Subjects.dlq(this.opts.ns, this.opts.service, consumer), msg.data, {
+        headers: toMsgHdrs(headers),
+        timeout: 5_000,
+      });
+      this.stats.deadLettered++;
+      msg.term(code);
+    } catch (e) {
+      // Could not persist the dead letter: keep the message, it will come back.
+      this.opts.logger?.error({ err: e }, 'dead-letter publish failed');
+      msg.nak(this.backoff[this.backoff.length - 1]);
+    }
+  }
+}
+
+export { Streams, DomainError };

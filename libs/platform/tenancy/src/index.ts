@@ -1,0 +1,3 @@
+export * from './request-context';
+export * from './headers';
+export * from './permissions';
