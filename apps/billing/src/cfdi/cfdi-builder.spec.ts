@@ -133,6 +133,11 @@ describe('buildCfdi validation', () => {
     expect(issuesOf(() => buildCfdi(ppd))).toEqual(['formaPago: must be 99 (por definir) when metodoPago is PPD']);
   });
 
+  it('checks the use against the receptor regime (SAT CFDI40158 family)', () => {
+    const bad = CfdiInputBuilder.invoice().receptor({ regimenFiscal: '605', usoCfdi: 'G01' }).concepto().build();
+    expect(issuesOf(() => buildCfdi(bad))).toEqual(['receptor.usoCfdi: G01 is not allowed for a receptor in regime 605']);
+  });
+
   it('rejects characters XML cannot carry', () => {
     const bad = CfdiInputBuilder.invoice().receptor({ nombre: 'ACME\u0001' }).concepto().build();
     expect(issuesOf(() => buildCfdi(bad))).toEqual(['receptor.nombre: contains characters XML cannot carry']);

@@ -3,7 +3,7 @@ import { cadenaOriginal } from './cadena-original';
 import {
   C_EXPORTACION, C_FORMA_PAGO, C_IMPUESTO, C_MESES, C_METODO_PAGO, C_MONEDA, C_OBJETO_IMP, C_PERIODICIDAD,
   C_REGIMEN_FISCAL, C_TIPO_FACTOR, C_TIPO_RELACION, C_USO_CFDI, CLAVE_PROD_SERV, CLAVE_UNIDAD, isInCatalog,
-  IVA_TASAS, PUBLICO_EN_GENERAL, REGIMEN_PERSONA_FISICA, REGIMEN_PERSONA_MORAL,
+  isRegimenValidFor, isUsoCfdiValidFor, IVA_TASAS, PUBLICO_EN_GENERAL,
 } from './catalogs';
 import type {
   CfdiConceptoNode, CfdiDocument, CfdiImpuestosNode, CfdiRetencionNode, CfdiTrasladoNode,
@@ -118,7 +118,7 @@ class Issues {
   add(path: string, message: string): void {
     this.list.push({ path, message });
   }
-  catalog(path: string, catalog: Readonly<Record<string, string>>, value: string | undefined, name: string): void {
+  catalog(path: string, catalog: Readonly<Record<string, unknown>>, value: string | undefined, name: string): void {
     if (!isInCatalog(catalog, value)) this.add(path, `"${value ?? ''}" is not a ${name} key`);
   }
   text(path: string, value: string | undefined, max: number, required = true): void {
@@ -186,8 +186,8 @@ export function buildCfdi(input: CfdiInput): CfdiDocument {
   validateRfc(issues, 'emisor.rfc', em.rfc);
   issues.text('emisor.nombre', em.nombre, 300);
   issues.catalog('emisor.regimenFiscal', C_REGIMEN_FISCAL, em.regimenFiscal, 'c_RegimenFiscal');
-  const emisorRegimes = em.rfc.length === 12 ? REGIMEN_PERSONA_MORAL : REGIMEN_PERSONA_FISICA;
-  if (isInCatalog(C_REGIMEN_FISCAL, em.regimenFiscal) && !emisorRegimes.has(em.regimenFiscal)) {
+  const emisorType = em.rfc.length === 12 ? 'moral' : 'fisica';
+  if (isInCatalog(C_REGIMEN_FISCAL, em.regimenFiscal) && !isRegimenValidFor(emisorType, em.regimenFiscal)) {
     issues.add('emisor.regimenFiscal', `${em.regimenFiscal} does not apply to a ${em.rfc.length === 12 ? 'persona moral' : 'persona física'}`);
   }
 
@@ -206,9 +206,12 @@ export function buildCfdi(input: CfdiInput): CfdiDocument {
       issues.add('receptor.domicilioFiscal', 'must equal lugarExpedicion for XAXX010101000');
     }
   } else if (re.rfc.length === 12 || re.rfc.length === 13) {
-    const regimes = re.rfc.length === 12 ? REGIMEN_PERSONA_MORAL : REGIMEN_PERSONA_FISICA;
-    if (isInCatalog(C_REGIMEN_FISCAL, re.regimenFiscal) && !regimes.has(re.regimenFiscal)) {
+    const personType = re.rfc.length === 12 ? 'moral' : 'fisica';
+    if (isInCatalog(C_REGIMEN_FISCAL, re.regimenFiscal) && !isRegimenValidFor(personType, re.regimenFiscal)) {
       issues.add('receptor.regimenFiscal', `${re.regimenFiscal} does not apply to this RFC type`);
+    } else if (isInCatalog(C_USO_CFDI, re.usoCfdi) && !isUsoCfdiValidFor(personType, re.regimenFiscal, re.usoCfdi)) {
+      // SAT rejects the stamp (CFDI40158/CFDI40161) when the use does not fit the receptor's regime.
+      issues.add('receptor.usoCfdi', `${re.usoCfdi} is not allowed for a receptor in regime ${re.regimenFiscal}`);
     }
   }
   const isGlobal = isPublicoEnGeneral && re.nombre === PUBLICO_EN_GENERAL.nombre;
