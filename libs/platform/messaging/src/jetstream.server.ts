@@ -255,8 +255,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       event = decode(fromMsgHdrs(msg.headers), msg.data);
     } catch (e) {
-      const code = e instanceof CloudEventFormatError ? e.code : 'MALFORMED';
-      void this.deadLetter(msg, consumer, `MESSAGING.${code}`, (e as Error).message);
+      const code = e instanceof CloudEventFormatError ? `${e.code}.${e.reason}` : 'MESSAGING.MALFORMED';
+      void this.deadLetter(msg, consumer, code, (e as Error).message);
       return undefined;
     }
     if (!event['tenantid']) {
