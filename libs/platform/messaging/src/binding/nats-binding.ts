@@ -28,7 +28,16 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 // RFC 3339 date-time (the CloudEvents Timestamp type).
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function isRfc3339(value: string): boolean {
+  const m = RFC3339_RE.exec(value);
+  if (!m) return false;
+  // Date.parse rolls 30 February over into March; a timestamp must name a real calendar day.
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The canonical string form of an attribute value (CloudEvents type system). */
@@ -71,7 +80,7 @@ function validateAttributes(attrs: Record<string, unknown>): void {
       throw new CloudEventFormatError('INVALID_ATTRIBUTE', `Attribute "${name}" must be a non-empty string`, { attribute: name });
     }
   }
-  if (typeof attrs.time === 'string' && (!RFC3339_RE.test(attrs.time) || Number.isNaN(Date.parse(attrs.time)))) {
+  if (typeof attrs.time === 'string' && !isRfc3339(attrs.time)) {
     throw new CloudEventFormatError('INVALID_ATTRIBUTE', `Attribute "time" is not an RFC 3339 timestamp`, {
       attribute: 'time',
       value: attrs.time,
