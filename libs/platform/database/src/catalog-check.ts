@@ -14,6 +14,15 @@ export interface TenancyViolation {
   problem: 'missing tenant_id' | 'rls disabled' | 'rls not forced' | 'no policy';
 }
 
+interface Row {
+  schema: string;
+  table: string;
+  rls: boolean;
+  forced: boolean;
+  has_tenant: boolean;
+  has_policy: boolean;
+}
+
 interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
@@ -23,7 +32,7 @@ interface Queryable {
  * (enabled and forced) or a policy. Partitions are checked through their parent.
  */
 export async function findTenancyViolations(db: Queryable, schemas: string[]): Promise<TenancyViolation[]> {
-  const rows = (await db.query(
+  const result = (await db.query(
     `SELECT n.nspname AS schema, c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
             EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS has_tenant,
             EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) AS has_policy
@@ -31,7 +40,9 @@ export async function findTenancyViolations(db: Queryable, schemas: string[]): P
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
       ORDER BY 1, 2`,
     [schemas],
-  )) as Array<{ schema: string; table: string; rls: boolean; forced: boolean; has_tenant: boolean; has_policy: boolean }>;
+  )) as Row[] | { rows: Row[] };
+  // TypeORM returns the rows, pg's Client a result object.
+  const rows = Array.isArray(result) ? result : result.rows;
   const out: TenancyViolation[] = [];
   for (const r of rows) {
     if (isExempt(r.schema, r.table)) continue;
