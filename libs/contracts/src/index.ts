@@ -2,3 +2,4 @@ export * from './lib/event-registry';
 export * from './lib/rpc-registry';
 export * from './lib/pagination';
 export * from './customer';
+export * from './metering';

@@ -1,0 +1,5 @@
+export * from './enums';
+export * from './events';
+export * from './requests';
+export * from './views';
+export * from './rpc';
