@@ -160,8 +160,10 @@ export class BillableConsumptionData {
   estimated!: boolean;
 
   /**
-   * Settlement of earlier estimates taken from the estimation pool and already included in consumptionM3
-   * (real minus estimated; negative when the estimates were too high). "0.000" when nothing was settled.
+   * The estimation pool settled into this period: billed minus measured, so consumptionM3 = measured since
+   * the last real reading + adjustmentM3. Negative when earlier estimated periods already billed part of the
+   * measured volume (e.g. -10.000); what cannot be deducted (consumption never goes below 0) stays in the pool
+   * for the next period. "0.000" when nothing was pending. Sum of all billed m3 == sum of measured m3.
    */
   @Matches(SIGNED_M3_RE, { message: 'adjustmentM3 must be signed m3 with 3 decimals' })
   adjustmentM3!: string;
