@@ -25,7 +25,7 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:testing'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:testing'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
             // A service's code stays in its scope; shared libs never depend on a service.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

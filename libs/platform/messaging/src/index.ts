@@ -8,3 +8,4 @@ export * from './outbox';
 export * from './relay';
 export * from './jetstream.server';
 export * from './rpc-client';
+export * from './decorators';

@@ -6,7 +6,7 @@ import { BaseServiceEnv, loadConfig } from '@supra/platform/config';
 import { ServiceDatabase } from '@supra/platform/database';
 import type { FieldError } from '@supra/platform/errors';
 import { JetStreamServer, NatsClient, Outbox, OutboxRelay, RpcClient } from '@supra/platform/messaging';
-import { createLogger, Metrics, PinoNestLogger, startTelemetry } from '@supra/platform/telemetry';
+import { createLogger, httpTracingMiddleware, Metrics, PinoNestLogger, startTelemetry } from '@supra/platform/telemetry';
 import { HealthController } from './health.controller';
 import { PlatformModule, type ReadinessCheck } from './platform.module';
 import { PassThroughRpcFilter, supraValidationPipe } from './validation';
@@ -87,6 +87,7 @@ export async function bootstrapService<E extends BaseServiceEnv>(
   class ServiceRootModule {}
 
   const app = await NestFactory.create(ServiceRootModule, { logger: new PinoNestLogger(logger), bufferLogs: false });
+  app.use(httpTracingMiddleware(def.service));
   app.useGlobalPipes(supraValidationPipe());
   const server = new JetStreamServer({
     service: def.service,

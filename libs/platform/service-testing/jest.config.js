@@ -1,0 +1,1 @@
+module.exports = { displayName: 'platform-service-testing', preset: '../../../jest.preset.js' };
