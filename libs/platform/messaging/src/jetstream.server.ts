@@ -3,6 +3,7 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import type { JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/nats-core';
 import { isObservable, lastValueFrom } from 'rxjs';
+import type { EntityManager } from 'typeorm';
 import { runInTransaction, type ServiceDatabase } from '@supra/platform/database';
 import { CommonErrors, isDomainError, type FieldError, type SerializedError, DomainError } from '@supra/platform/errors';
 import { TenantContext, contextFromHeaders, type RequestContext } from '@supra/platform/tenancy';
@@ -57,6 +58,16 @@ export interface RpcReply<T = unknown> {
 interface Pending {
   msg: JsMsg;
   event: CloudEvent;
+}
+
+/** A handler failed on the fast path: which event, and why. */
+class HandlerFailure extends Error {
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super('event handler failed', { cause });
+  }
 }
 
 const te = new TextEncoder();
@@ -201,6 +212,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     await busy;
   }
 
+  /**
+   * Fast path: the whole batch in one transaction, the inbox claimed with one INSERT per run of
+   * same-tenant events. If a handler throws, the transaction is rolled back and the batch is
+   * applied again on the careful path (one savepoint per event) so that only the failing events
+   * are retried; the event that failed is not invoked a second time for the same delivery.
+   */
   private async applyBatch(batch: JsMsg[], consumer: string, handler: MessageHandler): Promise<void> {
     const valid: Pending[] = [];
     for (const msg of batch) {
@@ -208,39 +225,37 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (event) valid.push({ msg, event });
     }
     if (!valid.length) return;
-
+    let failedFirst: { index: number; error: unknown } | undefined;
+    try {
+      await this.opts.db.app.transaction((em) => this.applyFast(em, valid, consumer, handler));
+    } catch (e) {
+      if (!(e instanceof HandlerFailure)) throw e;
+      failedFirst = { index: e.index, error: e.cause };
+    }
+    if (!failedFirst) {
+      for (const p of valid) p.msg.ack();
+      this.stats.applied += valid.length;
+      return;
+    }
     const done: JsMsg[] = [];
-    const failed: Array<{ msg: JsMsg; event: CloudEvent; error: unknown }> = [];
+    const failed: Array<{ msg: JsMsg; error: unknown }> = [];
     await this.opts.db.app.transaction(async (em) => {
-      for (const p of valid) {
-        const tenantId = String(p.event['tenantid']);
+      for (let i = 0; i < valid.length; i++) {
+        const p = valid[i];
+        if (i === failedFirst.index) {
+          failed.push({ msg: p.msg, error: failedFirst.error });
+          continue;
+        }
         await em.query('SAVEPOINT ev');
         try {
-          await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-          const claimed = (await em.query(
-            `INSERT INTO ${this.opts.db.schema}.inbox (consumer, source, id, tenant_id, type) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT DO NOTHING RETURNING 1`,
-            [consumer, p.event.source, p.event.id, tenantId, p.event.type],
-          )) as unknown[];
-          if (claimed.length === 0) {
-            this.stats.duplicates++;
-          } else {
-            const ctx: RequestContext = {
-              tenantId,
-              tenantSlug: p.event['tenantslug'] as string | undefined,
-              correlationId: (p.event['correlationid'] as string | undefined) ?? p.event.id,
-              causationId: p.event.id,
-            };
-            const headers = fromMsgHdrs(p.msg.headers);
-            await withSpanFromHeaders(`consume ${p.event.type}`, headers, SpanKind.CONSUMER, { 'messaging.system': 'nats', 'messaging.consumer': consumer, 'cloudevents.event_id': p.event.id }, () =>
-              TenantContext.run(ctx, () => runInTransaction(em, tenantId, () => this.invoke(handler, p.event.data, new EventContext([p.event, p.msg])))),
-            );
-          }
+          await this.setTenant(em, p.event);
+          const claimed = await this.claim(em, consumer, [p.event]);
+          if (claimed.has(p.event.id)) await this.invokeEvent(em, p, consumer, handler);
           await em.query('RELEASE SAVEPOINT ev');
           done.push(p.msg);
         } catch (error) {
           await em.query('ROLLBACK TO SAVEPOINT ev');
-          failed.push({ ...p, error });
+          failed.push({ msg: p.msg, error });
         }
       }
     });
@@ -248,6 +263,65 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     for (const m of done) m.ack();
     this.stats.applied += done.length;
     for (const f of failed) await this.onFailure(f.msg, consumer, f.error);
+  }
+
+  private async applyFast(em: EntityManager, valid: Pending[], consumer: string, handler: MessageHandler): Promise<void> {
+    let i = 0;
+    while (i < valid.length) {
+      const tenant = String(valid[i].event['tenantid']);
+      let j = i;
+      while (j < valid.length && String(valid[j].event['tenantid']) === tenant) j++;
+      await this.setTenant(em, valid[i].event);
+      const claimed = await this.claim(em, consumer, valid.slice(i, j).map((p) => p.event));
+      for (let k = i; k < j; k++) {
+        if (!claimed.has(valid[k].event.id)) continue;
+        try {
+          await this.invokeEvent(em, valid[k], consumer, handler);
+        } catch (e) {
+          throw new HandlerFailure(k, e);
+        }
+      }
+      i = j;
+    }
+  }
+
+  private setTenant(em: EntityManager, event: CloudEvent): Promise<unknown> {
+    return em.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(event['tenantid'])]);
+  }
+
+  /** Records the events in the inbox; returns the ids that were new (the others are duplicates). */
+  private async claim(em: EntityManager, consumer: string, events: CloudEvent[]): Promise<Set<string>> {
+    const values: unknown[] = [];
+    const rows = events.map((e, n) => {
+      values.push(consumer, e.source, e.id, String(e['tenantid']), e.type);
+      const b = n * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
+    });
+    const inserted = (await em.query(
+      `INSERT INTO ${this.opts.db.schema}.inbox (consumer, source, id, tenant_id, type) VALUES ${rows.join(', ')}
+       ON CONFLICT DO NOTHING RETURNING source, id`,
+      values,
+    )) as Array<{ source: string; id: string }>;
+    const ids = new Set(inserted.map((r) => r.id));
+    this.stats.duplicates += events.length - ids.size;
+    return ids;
+  }
+
+  private invokeEvent(em: EntityManager, p: Pending, consumer: string, handler: MessageHandler): Promise<unknown> {
+    const tenantId = String(p.event['tenantid']);
+    const ctx: RequestContext = {
+      tenantId,
+      tenantSlug: p.event['tenantslug'] as string | undefined,
+      correlationId: (p.event['correlationid'] as string | undefined) ?? p.event.id,
+      causationId: p.event.id,
+    };
+    return withSpanFromHeaders(
+      `consume ${p.event.type}`,
+      fromMsgHdrs(p.msg.headers),
+      SpanKind.CONSUMER,
+      { 'messaging.system': 'nats', 'messaging.consumer': consumer, 'cloudevents.event_id': p.event.id },
+      () => TenantContext.run(ctx, () => runInTransaction(em, tenantId, () => this.invoke(handler, p.event.data, new EventContext([p.event, p.msg])))),
+    );
   }
 
   private decodeAndValidate(msg: JsMsg, consumer: string): CloudEvent | undefined {
