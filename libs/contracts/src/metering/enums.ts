@@ -18,7 +18,7 @@ export const READING_INCIDENCES = [
 ] as const;
 export type ReadingIncidence = (typeof READING_INCIDENCES)[number];
 
-export const READING_SOURCES = ['manual', 'import', 'smart', 'exchange', 'installation', 'estimated', 'edited'] as const;
+export const READING_SOURCES = ['manual', 'import', 'smart', 'installation', 'removal'] as const;
 export type ReadingSource = (typeof READING_SOURCES)[number];
 
 /** VEE outcome of a reading: `flagged` waits in the review queue; `rejected` is never billed. */

@@ -107,12 +107,12 @@ export class MeterSpecInput {
   @MaxLength(64)
   deviceEui?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 12, default: 5, description: 'Whole-m3 register digits (rollover at 10^digits)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 9, default: 5, description: 'Whole-m3 register digits (rollover at 10^digits)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(12)
+  @Max(9)
   registerDigits?: number;
 }
 

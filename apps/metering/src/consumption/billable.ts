@@ -1,0 +1,121 @@
+import { computeConsumption } from '../vee/consumption';
+import { type M3, ZERO, fmtM3, m3 } from '../vee/m3';
+
+/** A register reading as the consumption chain sees it. */
+export interface ChainReading {
+  id: string;
+  meterId: string;
+  valueM3: string;
+  readAt: Date;
+  registerDigits: number;
+}
+
+export interface ChainResult {
+  measuredM3: string;
+  rolledOver: boolean;
+  exchanges: number;
+  segments: Array<{ meterId: string; from: string; to: string; fromReadingId: string; toReadingId: string; consumptionM3: string; method: string }>;
+}
+
+/**
+ * Consumption from the first reading of the chain to its last, in time order. Consecutive readings of the
+ * same meter contribute their difference (rollover-aware, through the VEE helper); a change of meter (an
+ * exchange: the old meter's final reading followed by the new one's initial reading) contributes nothing,
+ * so (final_old - previous) + (current - initial_new) is what is counted.
+ */
+export function chainConsumption(chain: ChainReading[]): ChainResult {
+  const sorted = [...chain].sort((a, b) => a.readAt.getTime() - b.readAt.getTime());
+  let total: M3 = ZERO;
+  let rolledOver = false;
+  let exchanges = 0;
+  const segments: ChainResult['segments'] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    const cur = sorted[i];
+    if (prev.meterId !== cur.meterId) {
+      exchanges++;
+      continue;
+    }
+    const r = computeConsumption({ previousReading: prev.valueM3, currentReading: cur.valueM3, register: { digits: cur.registerDigits } });
+    total = total.plus(m3(r.consumptionM3));
+    rolledOver ||= r.rolledOver;
+    segments.push({
+      meterId: cur.meterId,
+      from: prev.valueM3,
+      to: cur.valueM3,
+      fromReadingId: prev.id,
+      toReadingId: cur.id,
+      consumptionM3: r.consumptionM3,
+      method: r.method,
+    });
+  }
+  return { measuredM3: fmtM3(total), rolledOver, exchanges, segments };
+}
+
+export interface Settlement {
+  /** What billing charges for the period (never negative). */
+  billedM3: string;
+  /** billed - measured: the part of the estimation pool settled into this period. */
+  adjustmentM3: string;
+  /** m3 billed but not yet measured, carried to the next period. */
+  poolAfterM3: string;
+}
+
+/**
+ * The estimation pool: m3 billed as estimates and not yet measured. A real measurement covers every period
+ * since the last real reading, so what was already billed for them is deducted; consumption never goes below
+ * zero, and whatever cannot be deducted stays in the pool for the next period. Invariant:
+ * sum(billed) - sum(measured) == pool, so nothing is billed twice and nothing is lost.
+ */
+export function settleMeasured(measuredM3: string, poolM3: string): Settlement {
+  const measured = m3(measuredM3);
+  const pool = m3(poolM3);
+  const net = measured.minus(pool);
+  const billed = net.isNegative() ? ZERO : net;
+  return { billedM3: fmtM3(billed), adjustmentM3: fmtM3(billed.minus(measured)), poolAfterM3: fmtM3(billed.minus(net)) };
+}
+
+/** An estimated period adds its estimate to the pool; it is settled by the next real measurement. */
+export function settleEstimated(estimateM3: string, poolM3: string): Settlement {
+  const e = m3(estimateM3);
+  return { billedM3: fmtM3(e), adjustmentM3: '0.000', poolAfterM3: fmtM3(m3(poolM3).plus(e)) };
+}
+
+export interface EstimateInput {
+  /** Earlier measured periods of the toma: consumption and length in days. */
+  history: Array<{ period: string; consumptionM3: string; days: number; estimated: boolean }>;
+  /** Days of the period to estimate. */
+  days: number;
+  /** Average daily m3 of the toma's class, when known. */
+  classDailyAverageM3?: string;
+}
+
+export interface Estimate {
+  estimateM3: string;
+  rule: 'average_last_periods' | 'class_average';
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * Estimation fallback while the VEE estimators are wired: daily average of up to the last 3 measured
+ * periods times the days of the period, else the class's daily average. Null when nothing supports an
+ * estimate.
+ */
+export function estimatePeriod(input: EstimateInput): Estimate | null {
+  const measured = input.history.filter((h) => !h.estimated && h.days > 0).slice(0, 3);
+  if (measured.length) {
+    const total = measured.reduce((s, h) => s.plus(m3(h.consumptionM3)), ZERO);
+    const days = measured.reduce((s, h) => s + h.days, 0);
+    const daily = total.dividedBy(days);
+    return {
+      estimateM3: fmtM3(daily.times(input.days)),
+      rule: 'average_last_periods',
+      inputs: { periods: measured.map((h) => ({ period: h.period, consumptionM3: h.consumptionM3, days: h.days })), dailyAverageM3: daily.toFixed(6), days: input.days },
+    };
+  }
+  if (input.classDailyAverageM3 !== undefined) {
+    const daily = m3(input.classDailyAverageM3);
+    return { estimateM3: fmtM3(daily.times(input.days)), rule: 'class_average', inputs: { classDailyAverageM3: input.classDailyAverageM3, days: input.days } };
+  }
+  return null;
+}

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { ClosePeriodRequest, MeterDaySummarizedV1, MeteringRpc, TomaConsumptionRequest, type MeterDaySummarizedData } from '@supra/contracts';
+import { ConsumptionService } from './consumption.service';
+
+@Controller()
+export class ConsumptionHandler {
+  constructor(private readonly consumption: ConsumptionService) {}
+
+  @MessagePattern(MeteringRpc.closePeriod.operation)
+  closePeriod(@Payload() dto: ClosePeriodRequest) {
+    return this.consumption.closePeriod(dto);
+  }
+
+  @MessagePattern(MeteringRpc.tomaConsumption.operation)
+  series(@Payload() dto: TomaConsumptionRequest) {
+    return this.consumption.series(dto);
+  }
+
+  /** Runs inside the consumer's transaction: the summary, its smart reading and anomalies commit with the inbox record. */
+  @EventPattern<Record<string, MeterDaySummarizedData>>(MeterDaySummarizedV1.type)
+  onDaySummary(@Payload() data: MeterDaySummarizedData) {
+    return this.consumption.onDaySummary(data);
+  }
+}

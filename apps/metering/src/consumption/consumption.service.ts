@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { EntityManager } from 'typeorm';
+import {
+  AnomalyDetectedV1,
+  ConsumptionBillableV1,
+  type AnomalyDetectedData,
+  type BillableConsumptionData,
+  type BillableMethod,
+  type ClosePeriodRequest,
+  type ClosePeriodView,
+  type ConsumptionSeriesView,
+  type MeterDaySummarizedData,
+  type TomaConsumptionRequest,
+} from '@supra/contracts';
+import { ServiceDatabase } from '@supra/platform/database';
+import { Outbox } from '@supra/platform/messaging';
+import { TenantContext } from '@supra/platform/tenancy';
+import { daysInPeriod, parsePeriodKey, type BillingPeriod } from '@supra/domain/periods';
+import { expectedFromHistory } from '../vee/history';
+import { fmtM3, m3 } from '../vee/m3';
+import { computeConsumption } from '../vee/consumption';
+import { detectAnomalies, type MeterDay } from '../anomalies/anomaly-detection';
+import { BILLABLE_STATUSES, ReadingsService } from '../readings/readings.service';
+import type { MeterRow } from '../meters/meters.service';
+import { Clock } from '../shared/clock';
+import { meteringError } from '../shared/metering.errors';
+import { DEFAULT_TIME_ZONE, one, rows } from '../shared/sql';
+import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } from './billable';
+
+interface ChainRow {
+  id: string;
+  meter_id: string;
+  value_m3: string;
+  read_at: Date;
+  source: string;
+  register_digits: number;
+  vee: { outcomes?: string[] };
+}
+
+/** Periods of history the estimate averages. */
+const ESTIMATE_PERIODS = 3;
+
+/** Billable consumption per contract and period, the estimation pool, the consumption series, daily summaries. */
+@Injectable()
+export class ConsumptionService {
+  constructor(
+    private readonly db: ServiceDatabase,
+    private readonly outbox: Outbox,
+    private readonly readings: ReadingsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Computes and emits billable consumption of the period for every active contract of its frequency. Idempotent. */
+  closePeriod(dto: ClosePeriodRequest): Promise<ClosePeriodView> {
+    let period: BillingPeriod;
+    try {
+      period = parsePeriodKey(dto.period, dto.timeZone ?? DEFAULT_TIME_ZONE);
+    } catch (e) {
+      throw meteringError('METERING.INVALID_PERIOD', (e as Error).message, { period: dto.period });
+    }
+    return this.db.tx(async (em) => {
+      const kind = period.frequency === 'monthly' ? 'mensual' : 'bimestral';
+      const contracts = await rows<{ id: string; toma_id: string }>(
+        em,
+        `SELECT id, toma_id FROM metering.contracts
+          WHERE billing_period = $1 AND status IN ('activo','suspendido') AND start_date <= $2::date AND (end_date IS NULL OR end_date >= $3::date)
+          ORDER BY toma_id`,
+        [kind, period.lastDay, period.firstDay],
+      );
+      const view: ClosePeriodView = { period: period.key, computed: 0, alreadyClosed: 0, estimated: 0, skipped: [] };
+      for (const c of contracts) {
+        const outcome = await this.closeToma(em, c.toma_id, c.id, period);
+        if (outcome === 'closed') view.alreadyClosed++;
+        else if (outcome === 'estimated') {
+          view.computed++;
+          view.estimated++;
+        } else if (outcome === 'measured') view.computed++;
+        else view.skipped.push({ tomaId: c.toma_id, reason: outcome.skipped });
+      }
+      return view;
+    });
+  }
+
+  async closeToma(em: EntityManager, tomaId: string, contractId: string | null, period: BillingPeriod): Promise<'closed' | 'measured' | 'estimated' | { skipped: string }> {
+    const existing = await one(em, `SELECT 1 FROM metering.billable_consumptions WHERE toma_id = $1 AND period = $2`, [tomaId, period.key]);
+    if (existing) return 'closed';
+    const cursor = await one<{ reading_id: string | null; pool_m3: string; read_at: Date | null }>(
+      em,
+      `SELECT c.reading_id, c.pool_m3, r.read_at FROM metering.consumption_cursors c LEFT JOIN metering.readings r ON r.id = c.reading_id WHERE c.toma_id = $1 FOR UPDATE OF c`,
+      [tomaId],
+    );
+    const pool = cursor?.pool_m3 ?? '0.000';
+    // The chain: the cursor reading (or the toma's first usable one) up to the last usable reading before the period ends.
+    const chain = await rows<ChainRow>(
+      em,
+      `SELECT r.id, r.meter_id, r.value_m3, r.read_at, r.source, m.register_digits, r.vee
+         FROM metering.readings r JOIN metering.meters m ON m.id = r.meter_id
+        WHERE r.toma_id = $1 AND r.value_m3 IS NOT NULL AND r.status IN ${BILLABLE_STATUSES}
+          AND r.read_at < $2 AND ($3::timestamptz IS NULL OR r.read_at >= $3)
+        ORDER BY r.read_at, r.id`,
+      [tomaId, period.end, cursor?.read_at ?? null],
+    );
+    const last = chain[chain.length - 1];
+    // Two usable readings measure something (an exchange's final reading counts even if the new meter's initial one closes the chain).
+    const hasNewReal = chain.length >= 2;
+    let data: Omit<BillableConsumptionData, 'billableId' | 'tomaId' | 'period' | 'periodStart' | 'periodEnd' | 'contractId'>;
+    let measured: string | null = null;
+    let cursorReading = cursor?.reading_id ?? chain[0]?.id ?? null;
+    let poolAfter: string;
+    if (hasNewReal) {
+      const res = chainConsumption(chain.map((r): ChainReading => ({ id: r.id, meterId: r.meter_id, valueM3: r.value_m3, readAt: new Date(r.read_at), registerDigits: r.register_digits })));
+      const s = settleMeasured(res.measuredM3, pool);
+      const method: BillableMethod = res.exchanges > 0 ? 'exchange' : last.source === 'smart' ? 'daily_summaries' : res.rolledOver ? 'rollover' : 'difference';
+      measured = res.measuredM3;
+      poolAfter = s.poolAfterM3;
+      cursorReading = last.id;
+      data = {
+        meterId: last.meter_id,
+        consumptionM3: s.billedM3,
+        estimated: false,
+        adjustmentM3: s.adjustmentM3,
+        provenance: {
+          readingIds: chain.map((r) => r.id),
+          rules: last.vee?.outcomes ?? [],
+          method,
+          inputs: { segments: res.segments, measuredM3: res.measuredM3, poolBeforeM3: pool, poolAfterM3: s.poolAfterM3, exchanges: res.exchanges, rolledOver: res.rolledOver },
+        },
+      };
+    } else {
+      const history = await this.readings.history(em, tomaId);
+      const days = daysInPeriod(period);
+      const exp = expectedFromHistory(history, ESTIMATE_PERIODS, days);
+      if (!exp) return { skipped: 'no usable reading in the period and no history to estimate from' };
+      const s = settleEstimated(fmtM3(exp.expected), pool);
+      poolAfter = s.poolAfterM3;
+      data = {
+        meterId: last?.meter_id,
+        consumptionM3: s.billedM3,
+        estimated: true,
+        adjustmentM3: s.adjustmentM3,
+        provenance: {
+          readingIds: [],
+          rules: ['estimate:average_last_periods'],
+          method: 'estimated',
+          inputs: {
+            rule: 'average_last_periods',
+            periods: exp.used.map((h) => ({ period: h.periodKey, consumptionM3: h.consumptionM3, days: h.days })),
+            dailyRateM3: exp.dailyRate.toFixed(6),
+            days,
+            poolBeforeM3: pool,
+            poolAfterM3: s.poolAfterM3,
+          },
+        },
+      };
+    }
+    const billableId = uuidv7();
+    const event: BillableConsumptionData = {
+      billableId,
+      ...(contractId ? { contractId } : {}),
+      tomaId,
+      period: period.key,
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      ...data,
+    };
+    if (!event.meterId) delete event.meterId;
+    await em.query(
+      `INSERT INTO metering.billable_consumptions (id, tenant_id, toma_id, contract_id, meter_id, period, period_start, period_end, consumption_m3, measured_m3, estimated, adjustment_m3, method, provenance)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+      [billableId, TenantContext.tenantId(), tomaId, contractId, event.meterId ?? null, period.key, period.start, period.end, event.consumptionM3, measured, event.estimated, event.adjustmentM3, event.provenance.method, JSON.stringify(event.provenance)],
+    );
+    await em.query(
+      `INSERT INTO metering.consumption_cursors (tenant_id, toma_id, reading_id, pool_m3, updated_at) VALUES ($1,$2,$3,$4, now())
+       ON CONFLICT (tenant_id, toma_id) DO UPDATE SET reading_id = EXCLUDED.reading_id, pool_m3 = EXCLUDED.pool_m3, updated_at = now()`,
+      [TenantContext.tenantId(), tomaId, cursorReading, poolAfter],
+    );
+    await this.outbox.add({ type: ConsumptionBillableV1.type, subject: tomaId, data: event }, em);
+    return event.estimated ? 'estimated' : 'measured';
+  }
+
+  /** Consumption series of a toma for charts: readings' consumption bucketed by local day or month. */
+  series(q: TomaConsumptionRequest): Promise<ConsumptionSeriesView> {
+    return this.db.tx(async (em) => {
+      const bucket = q.bucket ?? 'month';
+      const to = q.to ? new Date(q.to) : this.clock.now();
+      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 366 * 86_400_000);
+      const fmt = bucket === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM';
+      const points = await rows<{ bucket: string; consumption_m3: string }>(
+        em,
+        `SELECT to_char(read_at AT TIME ZONE $4, '${fmt}') AS bucket, sum(consumption_m3)::numeric(12,3)::text AS consumption_m3
+           FROM metering.readings
+          WHERE toma_id = $1 AND read_at >= $2 AND read_at < $3 AND consumption_m3 IS NOT NULL AND status IN ${BILLABLE_STATUSES}
+          GROUP BY 1 ORDER BY 1`,
+        [q.id, from, to, DEFAULT_TIME_ZONE],
+      );
+      return { tomaId: q.id, bucket, points: points.map((p) => ({ bucket: p.bucket, consumptionM3: fmtM3(m3(p.consumption_m3)), estimated: false })) };
+    });
+  }
+
+  /**
+   * A meter-day from ingestion: kept (highest revision wins), turned into a smart reading at the day's last
+   * register (so billing uses the same chain as manual readings), and checked for anomalies.
+   */
+  async onDaySummary(d: MeterDaySummarizedData): Promise<void> {
+    await this.db.tx(async (em) => {
+      const meter = await one<MeterRow>(
+        em,
+        d.meterUuid ? `SELECT * FROM metering.meters WHERE id::text = $1` : `SELECT * FROM metering.meters WHERE serial = $1 OR device_eui = $1`,
+        [d.meterUuid ?? d.meterId],
+      );
+      // A summary of a meter metering does not know is of no use here; ingestion keeps the telemetry.
+      if (!meter || !meter.toma_id) return;
+      const kept = await rows(
+        em,
+        `INSERT INTO metering.daily_summaries (tenant_id, meter_id, day, toma_id, first_register_m3, last_register_m3, consumption_m3, min_night_flow_lps, revision, alarms, readings_count, last_reading_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+         ON CONFLICT (tenant_id, meter_id, day) DO UPDATE SET first_register_m3 = EXCLUDED.first_register_m3, last_register_m3 = EXCLUDED.last_register_m3,
+           consumption_m3 = EXCLUDED.consumption_m3, min_night_flow_lps = EXCLUDED.min_night_flow_lps, revision = EXCLUDED.revision, alarms = EXCLUDED.alarms,
+           readings_count = EXCLUDED.readings_count, last_reading_at = EXCLUDED.last_reading_at
+           WHERE daily_summaries.revision < EXCLUDED.revision
+         RETURNING 1`,
+        [TenantContext.tenantId(), meter.id, d.day, meter.toma_id, d.firstRegisterM3, d.lastRegisterM3, d.consumptionM3, d.minNightFlowLps ?? null, d.revision, d.alarms, d.readings, d.lastTs],
+      );
+      if (!kept.length) return; // an older or equal revision: already applied
+      await this.smartReading(em, meter, d);
+      await this.anomalies(em, meter, d.day);
+    });
+  }
+
+  private async smartReading(em: EntityManager, meter: MeterRow, d: MeterDaySummarizedData): Promise<void> {
+    const readAt = new Date(d.lastTs);
+    const prev = await one<{ value_m3: string; read_at: Date }>(
+      em,
+      `SELECT value_m3, read_at FROM metering.readings WHERE meter_id = $1 AND value_m3 IS NOT NULL AND status <> 'rejected' AND read_at < $2 ORDER BY read_at DESC LIMIT 1`,
+      [meter.id, readAt],
+    );
+    const value = fmtM3(m3(d.lastRegisterM3));
+    const c = prev ? computeConsumption({ previousReading: prev.value_m3, currentReading: value, register: { digits: meter.register_digits } }) : null;
+    const negative = c !== null && m3(c.consumptionM3).isNegative();
+    const flags = negative ? [{ rule: 'negative_consumption', severity: 'reject', message: `Register went back to ${value} m3` }] : [];
+    await em.query(
+      `INSERT INTO metering.readings (id, tenant_id, meter_id, toma_id, value_m3, read_at, source, status, consumption_m3, flags, vee)
+       VALUES ($1,$2,$3,$4,$5,$6,'smart',$7,$8,$9,$10)
+       ON CONFLICT (tenant_id, meter_id, read_at, source) DO UPDATE SET value_m3 = EXCLUDED.value_m3, consumption_m3 = EXCLUDED.consumption_m3, status = EXCLUDED.status, flags = EXCLUDED.flags`,
+      [
+        uuidv7(),
+        TenantContext.tenantId(),
+        meter.id,
+        meter.toma_id,
+        value,
+        readAt,
+        negative ? 'flagged' : 'valid',
+        c?.consumptionM3 ?? null,
+        JSON.stringify(flags),
+        JSON.stringify({ outcomes: [`negative_consumption:${negative ? 'reject' : 'pass'}`], summaryDay: d.day, revision: d.revision }),
+      ],
+    );
+  }
+
+  private async anomalies(em: EntityManager, meter: MeterRow, day: string): Promise<void> {
+    const days = await rows<{ day: string; consumption_m3: string; min_night_flow_lps: string | null; alarms: string[]; readings_count: number }>(
+      em,
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, consumption_m3, min_night_flow_lps, alarms, readings_count FROM metering.daily_summaries
+        WHERE meter_id = $1 AND day <= $2::date AND day > $2::date - 21 ORDER BY day`,
+      [meter.id, day],
+    );
+    if (!days.length || days[days.length - 1].day !== day) return;
+    const found = detectAnomalies(
+      days.map((x): MeterDay => ({ day: x.day, consumptionM3: x.consumption_m3, minNightFlowLps: x.min_night_flow_lps, alarms: x.alarms, readingsCount: x.readings_count })),
+    );
+    for (const a of found) {
+      const id = uuidv7();
+      const detectedAt = this.clock.now();
+      const inserted = await rows(
+        em,
+        `INSERT INTO metering.anomalies (id, tenant_id, toma_id, meter_id, kind, day, evidence, detected_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [id, TenantContext.tenantId(), meter.toma_id, meter.id, a.kind, day, JSON.stringify(a.evidence), detectedAt],
+      );
+      if (!inserted.length) continue;
+      const data: AnomalyDetectedData = { anomalyId: id, tomaId: meter.toma_id as string, meterId: meter.id, kind: a.kind, evidence: { ...a.evidence, serial: meter.serial }, detectedAt: detectedAt.toISOString() };
+      await this.outbox.add({ type: AnomalyDetectedV1.type, subject: meter.id, data }, em);
+    }
+  }
+}
