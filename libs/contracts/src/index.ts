@@ -3,3 +3,4 @@ export * from './lib/rpc-registry';
 export * from './lib/pagination';
 export * from './customer';
 export * from './metering';
+export * from './telemetry';
