@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import { verify } from 'node:crypto';
+import path from 'node:path';
+import { buildCfdi, sealCfdi, type SealedCfdi } from '../cfdi-builder';
+import { cadenaOriginal } from '../cadena-original';
+import { parseCfdiXml } from '../cfdi-xml';
+import { parseTfd, tfdCadenaOriginal } from '../tfd';
+import { CfdiInputBuilder } from '../testing/cfdi-input.builder';
+import { demoCsd, REPO_ROOT } from '../testing/sat-dir';
+import { FailoverPac } from './failover-pac';
+import { FinkokPac } from './finkok/finkok-pac';
+import { PacRejectedError, PacUnavailableError } from './pac.errors';
+import { PacSimulator } from './simulator/pac-simulator';
+
+let folio = 0;
+function sealedInvoice(patch: (b: CfdiInputBuilder) => CfdiInputBuilder = (b) => b): SealedCfdi {
+  folio += 1;
+  return sealCfdi(buildCfdi(patch(CfdiInputBuilder.invoice().with({ folio: `T${folio}` }).concepto()).build()), demoCsd());
+}
+
+async function rejection(p: Promise<unknown>): Promise<PacRejectedError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PacRejectedError);
+  return err as PacRejectedError;
+}
+
+async function unavailable(p: Promise<unknown>): Promise<PacUnavailableError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PacUnavailableError);
+  return err as PacUnavailableError;
+}
+
+describe('Finkok adapter against the PAC simulator', () => {
+  const sim = new PacSimulator({ username: 'demo', password: 's3cret' });
+  let pac: FinkokPac;
+  beforeAll(async () => {
+    pac = new FinkokPac({ baseUrl: await sim.start(), username: 'demo', password: 's3cret', timeoutMs: 2000 });
+  });
+  afterAll(() => sim.stop());
+  afterEach(() => sim.setMode('up'));
+
+  it('stamps a sealed CFDI and returns a TFD 1.1 signed by the PAC over the CFDI seal', async () => {
+    const sealed = sealedInvoice((b) => b.receptor({ nombre: 'JOSÉ PEÑA & ASOCIADOS "LA NORIA"' }));
+    const r = await pac.stamp(sealed.xml);
+    expect(r.uuid).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+    expect(r.previouslyStamped).toBe(false);
+    expect(r.provider).toBe('finkok');
+    const tfd = parseTfd(r.stampedXml);
+    expect(tfd).toMatchObject({ UUID: r.uuid, SelloCFD: sealed.sello, NoCertificadoSAT: r.noCertificadoSAT, SelloSAT: r.selloSAT });
+    expect(r.tfdXml).toContain(`UUID="${r.uuid}"`);
+    expect(verify('sha256', Buffer.from(tfdCadenaOriginal(tfd)), sim.publicKey, Buffer.from(r.selloSAT, 'base64'))).toBe(true);
+    // The signed part is untouched: the stamped document is the sealed one plus the complement.
+    expect(r.stampedXml.replace(/<cfdi:Complemento>.*<\/cfdi:Complemento>/, '')).toBe(sealed.xml);
+    expect(cadenaOriginal(parseCfdiXml(r.stampedXml))).toBe(sealed.cadenaOriginal);
+  });
+
+  it('is idempotent: the same CFDI gets the same UUID (Finkok 307)', async () => {
+    const sealed = sealedInvoice();
+    const before = sim.stampedCount;
+    const first = await pac.stamp(sealed.xml);
+    const again = await pac.stamp(sealed.xml);
+    expect(again.uuid).toBe(first.uuid);
+    expect(again.stampedXml).toBe(first.stampedXml);
+    expect(again.previouslyStamped).toBe(true);
+    expect(sim.stampedCount).toBe(before + 1);
+  });
+
+  it('rejects a CFDI altered after sealing with 302 Sello mal formado o inválido', async () => {
+    const sealed = sealedInvoice();
+    const tampered = sealed.xml.replace(/ Total="([0-9.]+)"/, ' Total="1.00"');
+    const err = await rejection(pac.stamp(tampered));
+    expect(err.satCode).toBe('302');
+    expect(err.satMessage).toBe('Sello mal formado o inválido');
+    expect(err.code).toBe('BILLING.PAC_REJECTED');
+  });
+
+  it('rejects a seal whose certificate is not the emisor\'s (303) and malformed XML (301)', async () => {
+    const other = sealedInvoice((b) => b.emisor({ rfc: 'AAA010101AAA', nombre: 'OTRA SA' }));
+    expect((await rejection(pac.stamp(other.xml))).satCode).toBe('303');
+    expect((await rejection(pac.stamp('<cfdi:Comprobante'))).satCode).toBe('301');
+  });
+
+  it('treats bad credentials as this PAC being unusable (transient, so failover can move on)', async () => {
+    const wrong = new FinkokPac({ baseUrl: sim.url, username: 'demo', password: 'nope' });
+    const err = await unavailable(wrong.stamp(sealedInvoice().xml));
+    expect(err.message).toContain('702');
+  });
+
+  it.each(['unavailable', 'reset', 'hang'] as const)('reports a PAC that is %s as transient', async (mode) => {
+    sim.setMode(mode);
+    const quick = new FinkokPac({ baseUrl: sim.url, username: 'demo', password: 's3cret', timeoutMs: 300 });
+    const err = await unavailable(quick.stamp(sealedInvoice().xml));
+    expect(err.transient).toBe(true);
+    expect(err.code).toBe('BILLING.PAC_UNAVAILABLE');
+  });
+
+  it('cancels (201, then 202 already cancelled) and reports the SAT status', async () => {
+    const sealed = sealedInvoice();
+    const { uuid } = await pac.stamp(sealed.xml);
+    expect(await pac.status(uuid, { rfcEmisor: 'EKU9003173C9' })).toMatchObject({ uuid, estado: 'Vigente' });
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '02')).toMatchObject({ uuid, estatusUuid: '201' });
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '02')).toMatchObject({ estatusUuid: '202' });
+    expect((await pac.status(uuid)).estado).toBe('Cancelado');
+    expect((await pac.status('00000000-0000-4000-8000-000000000000')).estado).toBe('No Encontrado');
+  });
+
+  it('refuses cancellations that SAT would refuse', async () => {
+    const { uuid } = await pac.stamp(sealedInvoice().xml);
+    expect((await rejection(pac.cancel(uuid, 'EKU9003173C9', '01'))).satCode).toBe('301'); // 01 needs FolioSustitucion
+    expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '02'))).satCode).toBe('205'); // not this emisor's
+    const substitute = await pac.stamp(sealedInvoice((b) => b.with({ relacionados: [{ tipoRelacion: '04', uuids: [uuid] }] })).xml);
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '01', substitute.uuid)).toMatchObject({ estatusUuid: '201' });
+  });
+});
+
+describe('FailoverPac', () => {
+  const a = new PacSimulator();
+  const b = new PacSimulator();
+  let pacA: FinkokPac;
+  let pacB: FinkokPac;
+  beforeAll(async () => {
+    pacA = new FinkokPac({ name: 'pac-a', baseUrl: await a.start(), username: 'u', password: 'p', timeoutMs: 1000 });
+    pacB = new FinkokPac({ name: 'pac-b', baseUrl: await b.start(), username: 'u', password: 'p', timeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await a.stop();
+    await b.stop();
+  });
+  beforeEach(() => {
+    a.setMode('up');
+    b.setMode('up');
+  });
+
+  it('uses the first provider when it is up', async () => {
+    const r = await new FailoverPac([pacA, pacB]).stamp(sealedInvoice().xml);
+    expect(r.provider).toBe('pac-a');
+  });
+
+  it('moves to the next provider on a transient failure', async () => {
+    a.setMode('unavailable');
+    const before = b.stampedCount;
+    const r = await new FailoverPac([pacA, pacB]).stamp(sealedInvoice().xml);
+    expect(r.provider).toBe('pac-b');
+    expect(b.stampedCount).toBe(before + 1);
+  });
+
+  it('does not retry a rejection on another provider', async () => {
+    const bCalls = b.calls.stamp ?? 0;
+    const tampered = sealedInvoice().xml.replace(/ SubTotal="/, ' SubTotal="9');
+    const err = await rejection(new FailoverPac([pacA, pacB]).stamp(tampered));
+    expect(err.provider).toBe('pac-a');
+    expect(b.calls.stamp ?? 0).toBe(bCalls);
+  });
+
+  it('throws one transient error listing every attempt when all are down, and stamps once when one returns', async () => {
+    a.setMode('reset');
+    b.setMode('unavailable');
+    const failover = new FailoverPac([pacA, pacB]);
+    const sealed = sealedInvoice();
+    const err = await unavailable(failover.stamp(sealed.xml));
+    expect(err.attempts.map((x) => x.provider)).toEqual(['pac-a', 'pac-b']);
+    // The retry queue tries again later: same XML, stamped exactly once even when retried twice.
+    b.setMode('up');
+    const first = await failover.stamp(sealed.xml);
+    const retry = await failover.stamp(sealed.xml);
+    expect(first.provider).toBe('pac-b');
+    expect(retry.uuid).toBe(first.uuid);
+    expect(retry.previouslyStamped).toBe(true);
+  });
+
+  it('fails over cancel and status too', async () => {
+    const failover = new FailoverPac([pacA, pacB]);
+    const { uuid } = await pacB.stamp(sealedInvoice().xml);
+    a.setMode('unavailable');
+    expect(await failover.status(uuid)).toMatchObject({ estado: 'Vigente' });
+    expect(await failover.cancel(uuid, 'EKU9003173C9', '03')).toMatchObject({ estatusUuid: '201' });
+  });
+});
+
+describe('standalone simulator', () => {
+  it('starts with node -r @swc-node/register and stamps', async () => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'simulator/main.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PAC_SIM_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`simulator did not start: ${out}`)), 20_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+      });
+      const r = await new FinkokPac({ baseUrl: url, username: 'x', password: 'y' }).stamp(sealedInvoice().xml);
+      expect(r.uuid).toHaveLength(36);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 30_000);
+});
