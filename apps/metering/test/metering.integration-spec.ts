@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, testInfra, testNamespace, type TestDatabase } from '@supra/platform/testing';
+import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
+import { buildCloudEvent, encodeBinary, RpcClient, Subjects, toMsgHdrs } from '@supra/platform/messaging';
+import { findTenancyViolations } from '@supra/platform/database';
+import type { RequestContext } from '@supra/platform/tenancy';
+import type { ClosePeriodView, ImportReportView, MeterView, Page, ReadingView, ReplaceMeterView } from '@supra/contracts';
+import { meteringService, type MeteringEnv } from '../src/service.definition';
+import { ReadingsService } from '../src/readings/readings.service';
+
+const TENANT = randomUUID();
+const ctx: RequestContext = { tenantId: TENANT, tenantSlug: 'demo', userId: 'op-1', permissions: ['*'] };
+
+async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describe('metering service', () => {
+  let tdb: TestDatabase;
+  let rt: ServiceRuntime<MeteringEnv>;
+  let rpc: RpcClient;
+  const ns = testNamespace();
+  const call = <T>(op: string, payload: unknown) => rpc.request<T>('metering', op, payload, ctx);
+
+  const publish = async (type: string, subject: string, data: unknown) => {
+    const ce = buildCloudEvent('customer', { type, subject, data, tenantId: TENANT, tenantSlug: 'demo' });
+    const msg = encodeBinary(ce);
+    await rt.nats.js.publish(Subjects.event(ns, 'demo', type), msg.payload, { headers: toMsgHdrs(msg.headers), msgID: ce.id });
+  };
+  const outboxOf = (type: string) =>
+    rt.db.withTenant(TENANT, async (em) => (await em.query(`SELECT event FROM metering.outbox WHERE type = $1 ORDER BY seq`, [type])) as Array<{ event: { data: Record<string, unknown> } }>);
+
+  const toma = async (billingPeriod: 'mensual' | 'bimestral' = 'mensual') => {
+    const tomaId = randomUUID();
+    const contractId = randomUUID();
+    await publish('customer.toma.created.v1', tomaId, {
+      tomaId, tomaNumber: `T-${tomaId.slice(0, 6)}`, tomaType: 'domestica_media', status: 'activa', billingType: 'medido', unitsServed: 1, postalCode: '76000',
+    });
+    await publish('customer.contract.created.v1', contractId, {
+      contractId, contractNumber: `C-${contractId.slice(0, 6)}`, tomaId, tomaNumber: 'T', personId: randomUUID(), status: 'activo',
+      tariffCategory: 'domestica_media', billingPeriod, startDate: '2025-01-01',
+    });
+    await until(async () => {
+      const r = await rt.db.withTenant(TENANT, (em) => em.query(`SELECT 1 FROM metering.contracts WHERE id = $1`, [contractId]) as Promise<unknown[]>);
+      return r.length ? true : undefined;
+    }, 'contract read model');
+    return { tomaId, contractId };
+  };
+  let serialN = 0;
+  const meterOn = (tomaId: string, initial = '0', installedAt = '2025-12-20T10:00:00Z', digits = 5) =>
+    call<MeterView>('meters.create', { serial: `M-${ns}-${++serialN}`, meterType: 'volumetric', brand: 'Itron', diameterMm: 13, registerDigits: digits, tomaId, installedAt, initialRegisterM3: initial });
+
+  beforeAll(async () => {
+    const infra = await testInfra();
+    tdb = await createTestDatabase();
+    rt = await bootstrapService(meteringService, {
+      envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+    });
+    rpc = new RpcClient(rt.nats, ns);
+  }, 60_000);
+
+  afterAll(async () => {
+    await rt?.close();
+    await tdb?.drop();
+  });
+
+  it('has tenant_id and forced RLS on every table', async () => {
+    expect(await rt.db.asSystem((em) => findTenancyViolations(em, ['metering']))).toEqual([]);
+  });
+
+  it('creates, installs and exchanges a meter, counting consumption across the exchange and a rollover', async () => {
+    const { tomaId } = await toma();
+    const m = await meterOn(tomaId, '99990', '2025-12-20T10:00:00Z', 5);
+    expect(m).toMatchObject({ status: 'installed', tomaId, registerDigits: 5, lastReading: { valueM3: '99990.000' } });
+    expect(await call<MeterView>('meters.get', { id: m.id })).toMatchObject({ serial: m.serial, brand: 'Itron' });
+    await expect(call('meters.create', { serial: m.serial, meterType: 'smart' })).rejects.toMatchObject({ code: 'METERING.METER_SERIAL_TAKEN' });
+
+    // Old meter rolls over 99990 -> 00005 (15 m3), then is exchanged at 00012 (7 more); the new one starts at 3 and reaches 10 (7).
+    const r1 = await call<ReadingView>('readings.record', { id: m.id, valueM3: '5', readAt: '2026-01-10T10:00:00Z', reader: 'LECT-1' });
+    expect(r1.consumptionM3).toBe('15.000');
+    const ex = await call<ReplaceMeterView>('meters.replace', {
+      id: m.id, replacedAt: '2026-01-15T10:00:00Z', finalReadingM3: '12', initialReadingM3: '3',
+      newMeter: { serial: `N-${ns}`, meterType: 'smart', deviceEui: `EUI${serialN}`, registerDigits: 6 },
+    });
+    expect(ex.oldMeter.status).toBe('removed');
+    expect(ex.newMeter).toMatchObject({ status: 'installed', tomaId, lastReading: { valueM3: '3.000' } });
+    await call<ReadingView>('readings.record', { id: ex.newMeter.id, valueM3: '10', readAt: '2026-01-30T10:00:00Z' });
+
+    const close = await call<ClosePeriodView>('consumption.close-period', { period: '2026-01' });
+    expect(close.computed).toBeGreaterThanOrEqual(1);
+    const billable = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId);
+    expect(billable).toMatchObject({ consumptionM3: '29.000', estimated: false, adjustmentM3: '0.000', period: '2026-01', provenance: { method: 'exchange' } });
+    expect((billable?.provenance as { readingIds: string[] }).readingIds).toHaveLength(5);
+    const installed = (await outboxOf('metering.meter.installed.v1')).map((e) => e.event.data);
+    expect(installed.find((d) => d.meterId === ex.newMeter.id)).toMatchObject({ initialRegisterM3: '3.000', tomaId });
+    const removed = (await outboxOf('metering.meter.removed.v1')).map((e) => e.event.data);
+    expect(removed.find((d) => d.meterId === m.id)).toMatchObject({ finalRegisterM3: '12.000', replacedByMeterId: ex.newMeter.id });
+    // Closing again emits nothing new.
+    const again = await call<ClosePeriodView>('consumption.close-period', { period: '2026-01' });
+    expect(again.computed).toBe(0);
+    expect(again.alreadyClosed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('flags a doubtful reading for review, and an operator edit is audited', async () => {
+    const { tomaId } = await toma();
+    const m = await meterOn(tomaId, '100');
+    const ok = await call<ReadingView>('readings.record', { id: m.id, valueM3: '110', readAt: '2026-01-05T10:00:00Z', lat: 20.59, lng: -100.39, photoUrl: 'https://files.example.mx/p.jpg' });
+    expect(ok.status).toBe('valid');
+    // Going backwards beyond any plausible rollover: negative consumption -> rejected by VEE.
+    const back = await call<ReadingView>('readings.record', { id: m.id, valueM3: '90', readAt: '2026-01-06T10:00:00Z' });
+    expect(back.status).toBe('rejected');
+    expect(back.flags.map((f) => f.rule)).toContain('negative_consumption');
+    const doubtful = await call<ReadingView>('readings.record', { id: m.id, valueM3: '112', readAt: '2026-01-07T10:00:00Z', incidences: ['meter_damaged'] });
+    expect(doubtful.status).toBe('flagged');
+    const noAccess = await call<ReadingView>('readings.record', { id: m.id, readAt: '2026-01-08T10:00:00Z', incidences: ['no_access'] });
+    expect(noAccess.valueM3).toBeNull();
+    await expect(call('readings.record', { id: m.id, readAt: '2026-01-09T10:00:00Z' })).rejects.toMatchObject({ code: 'METERING.READING_VALUE_REQUIRED' });
+    await expect(call('readings.record', { id: m.id, valueM3: 'abc' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    const queue = await call<Page<ReadingView>>('vee.review.list', {});
+    expect(queue.data.map((r) => r.id)).toContain(doubtful.id);
+    const edited = await call<ReadingView>('vee.review.edit', { id: doubtful.id, valueM3: '113.5', reason: 'Photo shows 113.5' });
+    expect(edited).toMatchObject({ status: 'edited', valueM3: '113.500', consumptionM3: '3.500' });
+    const svc = rt.app.get(ReadingsService);
+    const trail = await rt.db.withTenant(ctx, () => svc.auditTrail(doubtful.id));
+    expect(trail).toEqual([expect.objectContaining({ action: 'edit', oldValueM3: '112.000', newValueM3: '113.500', oldStatus: 'flagged', newStatus: 'edited', reason: 'Photo shows 113.5', userId: 'op-1' })]);
+    await expect(call('vee.review.approve', { id: edited.id })).rejects.toMatchObject({ code: 'METERING.READING_NOT_REVIEWABLE' });
+    const list = await call<Page<ReadingView>>('tomas.readings', { id: tomaId, size: '2' });
+    expect(list.page.total).toBe(5);
+    expect(list.data).toHaveLength(2);
+  });
+
+  it('imports a handheld CSV and reports rejected lines with their number and reason', async () => {
+    const { tomaId } = await toma();
+    const m = await meterOn(tomaId, '50');
+    const csv = [
+      'serial,read_at,value_m3,reader,incidence,lat,lng,photo_url',
+      `${m.serial},2026-01-20T09:00:00Z,61.5,LECT-7,,20.5,-100.4,`,
+      `NOPE-1,2026-01-20T09:00:00Z,10,LECT-7,,,,`,
+      `${m.serial},yesterday,62,LECT-7,,,,`,
+      '',
+      `${m.serial},2026-01-21T09:00:00Z,,LECT-7,no_access,,,`,
+      `${m.serial},2026-01-22T09:00:00Z,,LECT-7,,,,`,
+      `${m.serial},2026-01-23T09:00:00Z,63,LECT-7,flooded,,,`,
+    ].join('\n');
+    const report = await call<ImportReportView>('readings.import', { csv, fileName: 'ruta-1.csv' });
+    expect(report.totalLines).toBe(6);
+    expect(report.accepted).toBe(2);
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'unknown meter serial NOPE-1'],
+      [4, expect.stringContaining('read_at')],
+      [7, expect.stringContaining('value_m3 is empty')],
+      [8, expect.stringContaining('flooded')],
+    ]);
+    const readings = await call<Page<ReadingView>>('tomas.readings', { id: tomaId });
+    expect(readings.data.find((r) => r.source === 'import' && r.valueM3 === '61.500')?.consumptionM3).toBe('11.500');
+  });
+
+  it('estimates a period without readings and settles the estimate when a real reading arrives', async () => {
+    const { tomaId } = await toma();
+    const m = await meterOn(tomaId, '0', '2025-10-01T10:00:00Z');
+    // Three measured months of 30 m3-ish build history.
+    let value = 0;
+    for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
+      value += used;
+      await call<ReadingView>('readings.record', { id: m.id, valueM3: String(value), readAt: at });
+      await call('consumption.close-period', { period: key });
+    }
+    // February: no reading. Estimated from the daily rate of the last three months (92 m3 / 92 days) x 28 days.
+    await call('consumption.close-period', { period: '2026-01' }); // January also unread -> estimated 31
+    await call('consumption.close-period', { period: '2026-02' });
+    // March: a real reading 100 m3 after December's (Jan+Feb+Mar real) -> billed 100 - 31 - 28 = 41, adjustment -59.
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: String(value + 100), readAt: '2026-03-31T12:00:00Z' });
+    await call('consumption.close-period', { period: '2026-03' });
+    const mine = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    const byPeriod = Object.fromEntries(mine.map((d) => [d.period, d]));
+    expect(byPeriod['2025-11']).toMatchObject({ consumptionM3: '30.000', estimated: false });
+    expect(byPeriod['2026-01']).toMatchObject({ consumptionM3: '31.000', estimated: true, provenance: { method: 'estimated' } });
+    expect(byPeriod['2026-02']).toMatchObject({ consumptionM3: '28.000', estimated: true });
+    expect(byPeriod['2026-03']).toMatchObject({ consumptionM3: '41.000', estimated: false, adjustmentM3: '-59.000' });
+    // Nothing lost: everything billed equals everything measured.
+    const billed = mine.reduce((s, d) => s + Math.round(Number(d.consumptionM3) * 1000), 0);
+    expect(billed).toBe((value + 100) * 1000);
+    const series = await call<{ points: Array<{ bucket: string; consumptionM3: string }> }>('tomas.consumption', { id: tomaId, bucket: 'month', from: '2025-10-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
+    expect(series.points).toEqual(expect.arrayContaining([{ bucket: '2026-03', consumptionM3: '100.000', estimated: false }]));
+  });
+
+  it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {
+    const { tomaId } = await toma();
+    const m = await call<MeterView>('meters.create', { serial: `SIM-${ns}`, meterType: 'smart', tomaId, installedAt: '2026-01-01T06:00:00Z', initialRegisterM3: '10' });
+    let reg = 10;
+    for (const day of ['2026-01-02', '2026-01-03', '2026-01-04']) {
+      const first = reg;
+      reg += 0.5;
+      const ce = buildCloudEvent('ingestion', {
+        type: 'ingestion.meter-day.summarized.v1', subject: m.serial, tenantId: TENANT, tenantSlug: 'demo',
+        data: {
+          meterId: m.serial, day, timeZone: 'America/Mexico_City', revision: 1, firstTs: `${day}T06:15:00Z`, lastTs: `${day}T23:45:00Z`,
+          firstRegisterM3: first.toFixed(3), lastRegisterM3: reg.toFixed(3), consumptionM3: '0.500', minNightFlowLps: '0.010', alarms: [], readings: 96, gaps: 0, flaggedReadings: 0,
+        },
+      });
+      const msg = encodeBinary(ce);
+      await rt.nats.js.publish(Subjects.event(ns, 'demo', ce.type), msg.payload, { headers: toMsgHdrs(msg.headers), msgID: ce.id });
+    }
+    const leak = await until(async () => (await outboxOf('metering.anomaly.detected.v1')).map((e) => e.event.data).find((d) => d.meterId === m.id), 'leak anomaly');
+    expect(leak).toMatchObject({ kind: 'leak', tomaId, evidence: { thresholdLps: '0.003', nights: [{ day: '2026-01-02' }, { day: '2026-01-03' }, { day: '2026-01-04' }] } });
+    await call('consumption.close-period', { period: '2026-01' });
+    const billable = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId);
+    expect(billable).toMatchObject({ consumptionM3: '1.500', estimated: false, provenance: { method: 'daily_summaries' } });
+  });
+});
