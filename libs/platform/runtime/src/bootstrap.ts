@@ -97,8 +97,9 @@ export async function bootstrapService<E extends BaseServiceEnv>(
     validateEvent: def.validateEvent,
     logger,
   });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  // Before connectMicroservice: it registers the RPC handlers at once, with the global filters known then.
   app.useGlobalFilters(new PassThroughRpcFilter());
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   await def.configure?.(app, { env, db, nats, relay: undefined, server, metrics });
   metrics.gauge('supra_events_applied', 'Events applied by this service', () => server.stats.applied);
   metrics.gauge('supra_events_dead_lettered', 'Events sent to the dead letter', () => server.stats.deadLettered);
