@@ -1,0 +1,51 @@
+// Properties carry explicit types: swc emits design:type from annotations, not from initialisers.
+import { IsInt, Max, Min } from 'class-validator';
+import { BaseServiceEnv } from '@supra/platform/config';
+
+export class IngestionEnv extends BaseServiceEnv {
+  /** Most messages written in one transaction. */
+  @IsInt() @Min(1) @Max(100_000)
+  INGEST_BATCH_SIZE: number = 5000;
+
+  /** Readings later than now + this are stored with the `future` flag. */
+  @IsInt() @Min(0)
+  INGEST_FUTURE_TOLERANCE_S: number = 300;
+
+  /** Readings per second per tenant (0 disables quotas); over it, messages are nak'ed with a delay (back-pressure). */
+  @IsInt() @Min(0)
+  INGEST_QUOTA_RPS: number = 50_000;
+
+  /** Bucket size in readings (default 2 s of the rate). */
+  @IsInt() @Min(0)
+  INGEST_QUOTA_BURST: number = 0;
+
+  @IsInt() @Min(1)
+  TELEMETRY_STREAM_MAX_AGE_H: number = 72;
+
+  @IsInt() @Min(1_000_000)
+  TELEMETRY_STREAM_MAX_BYTES: number = 8 * 1024 ** 3;
+
+  @IsInt() @Min(1)
+  TELEMETRY_DUPLICATE_WINDOW_S: number = 120;
+
+  @IsInt() @Min(1)
+  TELEMETRY_RETENTION_DAYS: number = 400;
+
+  @IsInt() @Min(1) @Max(90)
+  TELEMETRY_PARTITION_DAYS_AHEAD: number = 7;
+
+  @IsInt() @Min(1)
+  TELEMETRY_MAINTENANCE_INTERVAL_S: number = 3600;
+
+  /** How often ended days are summarized. */
+  @IsInt() @Min(1)
+  SUMMARY_INTERVAL_S: number = 60;
+
+  /** A day is summarized this long after it ends (late readings later cause a new revision). */
+  @IsInt() @Min(0)
+  SUMMARY_GRACE_MIN: number = 30;
+
+  /** An interval without readings longer than this counts as a gap. */
+  @IsInt() @Min(1)
+  SUMMARY_GAP_MIN: number = 60;
+}

@@ -1,0 +1,20 @@
+import type { ServiceDefinition } from '@supra/platform/runtime';
+import { validateEventData } from '@supra/contracts';
+import { IngestionEnv } from './ingestion.env';
+import { IngestionModule } from './ingestion.module';
+import { Messaging1763900000000 } from './migrations/1763900000000-messaging';
+import { Telemetry1763900100000 } from './migrations/1763900100000-telemetry';
+import { storageReadiness } from './storage/storage-mode';
+
+export { IngestionEnv };
+
+/** Telemetry from NATS into telemetry.readings, exactly once; quarantine, dead letters, quotas, daily summaries. */
+export const ingestionService: ServiceDefinition<IngestionEnv> = {
+  service: 'ingestion',
+  schema: 'telemetry',
+  env: IngestionEnv,
+  imports: [IngestionModule],
+  migrations: [Messaging1763900000000, Telemetry1763900100000],
+  validateEvent: validateEventData,
+  readiness: [storageReadiness],
+};
