@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { CreateArcoRequest, CustomerIdParam, CustomerRpc, ListArcoQuery, UpdateArcoRequest } from '@supra/contracts';
+import { CustomerOperation } from '../shared/permission';
+import { ArcoService } from './arco.service';
+
+/** NATS door: `rpc.customer.arco.*`. */
+@Controller()
+export class ArcoHandler {
+  constructor(private readonly arco: ArcoService) {}
+
+  @CustomerOperation(CustomerRpc.createArcoRequest)
+  create(@Payload() dto: CreateArcoRequest) {
+    return this.arco.create(dto);
+  }
+
+  @CustomerOperation(CustomerRpc.getArcoRequest)
+  get(@Payload() dto: CustomerIdParam) {
+    return this.arco.get(dto.id);
+  }
+
+  @CustomerOperation(CustomerRpc.updateArcoRequest)
+  update(@Payload() dto: UpdateArcoRequest) {
+    return this.arco.update(dto);
+  }
+
+  @CustomerOperation(CustomerRpc.listArcoRequests)
+  list(@Payload() dto: ListArcoQuery) {
+    return this.arco.list(dto);
+  }
+}

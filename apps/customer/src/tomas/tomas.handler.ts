@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { CreateTomaRequest, CustomerIdParam, CustomerRpc, ListTomasQuery, UpdateTomaRequest } from '@supra/contracts';
+import { CustomerOperation } from '../shared/permission';
+import { TomasService } from './tomas.service';
+
+/** NATS door: `rpc.customer.tomas.*`. */
+@Controller()
+export class TomasHandler {
+  constructor(private readonly tomas: TomasService) {}
+
+  @CustomerOperation(CustomerRpc.createToma)
+  create(@Payload() dto: CreateTomaRequest) {
+    return this.tomas.create(dto);
+  }
+
+  @CustomerOperation(CustomerRpc.getToma)
+  get(@Payload() dto: CustomerIdParam) {
+    return this.tomas.get(dto.id);
+  }
+
+  @CustomerOperation(CustomerRpc.updateToma)
+  update(@Payload() dto: UpdateTomaRequest) {
+    return this.tomas.update(dto);
+  }
+
+  @CustomerOperation(CustomerRpc.listTomas)
+  list(@Payload() dto: ListTomasQuery) {
+    return this.tomas.list(dto);
+  }
+}
