@@ -7,7 +7,7 @@ import { CfdiError } from '../../cfdi.errors';
 import { parseCfdiXml } from '../../cfdi-xml';
 import { noCertificadoFromSerial, verifySello } from '../../csd';
 import { attachTfd, renderTfdXml, signTfd, type Tfd } from '../../tfd';
-import { attrsOf, envelope, escapeAttrValue, escapeText, FINKOK_NS, innerAll, soapFault, text, bodyOperation } from '../finkok/soap';
+import { attrsOf, escapeAttrValue, escapeText, FINKOK_NS, innerAll, soapFault, text, bodyOperation } from '../finkok/soap';
 
 /** 'up': normal; 'unavailable': HTTP 503; 'reset': connection destroyed; 'hang': never answers (timeouts). */
 export type SimulatorMode = 'up' | 'unavailable' | 'reset' | 'hang';

@@ -1,4 +1,4 @@
-import { Dec } from '@supra/domain/money';
+import type { Dec } from '@supra/domain/money';
 import { RatingError } from '../rating.errors';
 import type { CumulativeTableModel } from '../schedule.types';
 import type { StrategyContext, WaterCharge, WaterStrategy } from './water-strategy';
