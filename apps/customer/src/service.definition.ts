@@ -1,6 +1,5 @@
 import { validateEventData } from '@supra/contracts';
 import { BaseServiceEnv } from '@supra/platform/config';
-import { ensureContextStream } from '@supra/platform/messaging';
 import type { ServiceDefinition } from '@supra/platform/runtime';
 import { ArcoModule } from './arco/arco.module';
 import { ArcoRequestEntity } from './arco/entities/arco-request.entity';
@@ -30,8 +29,4 @@ export const customerService: ServiceDefinition<CustomerEnv> = {
   entities: customerEntities,
   migrations: [Messaging1763900000000, CustomerCore1763900100000],
   validateEvent: validateEventData,
-  // The producer owns its stream: without it the relay's first publish finds no responders.
-  configure: async (_app, rt) => {
-    await ensureContextStream(rt.nats.jsm, rt.env.SUPRA_NAMESPACE, 'customer');
-  },
 };

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { systemRole } from '@supra/platform/database';
 import { encodeBinary, type CloudEvent } from './binding';
-import { Subjects } from './naming';
+import { contextOfType, Subjects } from './naming';
+import { ensureContextStream } from './streams';
 import { toMsgHdrs, type NatsClient } from './nats-connection';
 
 export interface RelayOptions {
@@ -39,6 +40,8 @@ export class OutboxRelay {
   private listener?: Client;
   private loop?: Promise<void>;
   private lastCleanup = 0;
+  /** Producing contexts whose stream this relay has made sure exists. */
+  private readonly streamsReady = new Set<string>();
 
   constructor(
     private readonly db: ServiceDatabase,
@@ -84,6 +87,12 @@ export class OutboxRelay {
         [this.options.batchSize ?? 1000],
       )) as Array<{ seq: string; event: CloudEvent; trace_headers?: Record<string, string> }>;
       if (rows.length === 0) return 0;
+      // A producer must not depend on some consumer having created its stream first.
+      for (const context of new Set(rows.map((r) => contextOfType(r.event.type)))) {
+        if (this.streamsReady.has(context)) continue;
+        await ensureContextStream(this.nats.jsm, this.options.ns, context);
+        this.streamsReady.add(context);
+      }
       const acks = await Promise.all(rows.map((r) => this.publish(r.event, r.trace_headers ?? {})));
       for (const a of acks) if (a.duplicate) this.metrics.duplicates++;
       await em.query(`UPDATE ${this.db.schema}.outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
