@@ -43,7 +43,7 @@ export function parseOnboardArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     slug: values.slug!,
     name: values.name!,
     adminEmail: values['admin-email']!,
-    adminPassword: values['admin-password'] ?? env.SUPRA_ONBOARD_ADMIN_PASSWORD,
+    adminPassword: values['admin-password'] ?? (env.SUPRA_ONBOARD_ADMIN_PASSWORD || undefined), // empty = unset
     timeZone: values['time-zone'],
     requireTotpForAdmins,
     databaseUrl: values['database-url'] ?? env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/supra',
