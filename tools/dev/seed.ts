@@ -1,13 +1,18 @@
 // `npm run seed` (and the last step of `npm start`): the demo data. Two tenants, `demo` and
 // `demo2`, each with admin@<tenant>.supra.local / SUPRA_DEMO_PASSWORD (default supra-demo) and
-// no TOTP requirement, then each service's own demo seed where that service has one
-// (apps/customer/src/seed/demo-seed.ts: seedCustomerDemo, apps/metering/src/seed/demo-seed.ts:
-// seedMeteringDemo). Every part is idempotent: running the seed twice adds nothing.
+// no TOTP requirement; then the customer service's demo (persons, addresses, tomas, contracts:
+// 1,000 tomas for demo, 300 for demo2) and the metering service's (smart meters SIM-000001.. on
+// demo's tomas, which tools/meter-sim drives). Each part is idempotent: a re-run adds nothing.
+// Each service's seed runs on that service's own schema, migrated with its own migrations.
 import 'reflect-metadata'; // decorators in the services' code need it before anything loads
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the dev seed runs each service's own seed function in-process by design
+import { seedCustomerDemo } from '../../apps/customer/src/seed/demo-seed';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the dev seed runs each service's own seed function in-process by design
+import { seedMeteringDemo } from '../../apps/metering/src/seed/demo-seed';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { onboardTenant, withIdentityDb } from './identity';
 import { redact } from './infra-check';
-import { loadOptionalModule, loadServiceDefinition, serviceDatabase } from './service-definitions';
+import { loadServiceDefinition, serviceDatabase } from './service-definitions';
 
 export const DEMO_TENANTS = [
   { slug: 'demo', name: 'Organismo Operador Demo' },
@@ -20,20 +25,6 @@ export interface SeededTenant {
   tenantId: string;
   slug: string;
 }
-
-/** A service's demo seed as the seed calls it: on the service's database, for one tenant. */
-type ServiceSeed = (db: ServiceDatabase, tenant: SeededTenant) => Promise<unknown>;
-
-interface OptionalSeed {
-  service: string;
-  module: string;
-  exportName: string;
-}
-
-const SERVICE_SEEDS: readonly OptionalSeed[] = [
-  { service: 'customer', module: 'apps/customer/src/seed/demo-seed.ts', exportName: 'seedCustomerDemo' },
-  { service: 'metering', module: 'apps/metering/src/seed/demo-seed.ts', exportName: 'seedMeteringDemo' },
-];
 
 const out = (line: string): void => void process.stdout.write(`[seed] ${line}\n`);
 
@@ -55,36 +46,41 @@ async function seedTenants(url: string, password: string): Promise<SeededTenant[
   });
 }
 
-async function runServiceSeed(seed: OptionalSeed, url: string, tenants: SeededTenant[]): Promise<void> {
-  const mod = await loadOptionalModule(seed.module);
-  const fn = mod?.[seed.exportName];
-  if (typeof fn !== 'function') {
-    out(`${seed.service}: no demo seed yet (${seed.module} → ${seed.exportName}), skipped`);
-    return;
-  }
-  const def = await loadServiceDefinition(seed.service);
-  if (!def) throw new Error(`${seed.service} has a demo seed but no service definition`);
+/** Opens one service's schema (migrated first: idempotent), runs fn, closes. */
+async function withServiceDb<T>(service: string, url: string, fn: (db: ServiceDatabase) => Promise<T>): Promise<T> {
+  const def = await loadServiceDefinition(service);
+  if (!def) throw new Error(`apps/${service}/src/service.definition.ts is missing`);
   const db = serviceDatabase(def, url);
   try {
     await db.migrate();
     await db.connect();
-    for (const t of tenants) {
-      const result = await (fn as ServiceSeed)(db, t);
-      out(`${seed.service} demo for ${t.slug}: ${summarize(result)}`);
-    }
+    return await fn(db);
   } finally {
     await db.close();
   }
 }
 
-/** One line from whatever a service seed returns (counts, usually). */
-function summarize(result: unknown): string {
-  if (result === undefined || result === null) return 'done';
-  if (typeof result !== 'object') return String(result);
-  return Object.entries(result as Record<string, unknown>)
-    .filter(([, v]) => ['number', 'string', 'boolean'].includes(typeof v))
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ') || 'done';
+async function seedCustomers(url: string, tenants: SeededTenant[]): Promise<Map<string, string[]>> {
+  const tomaIds = new Map<string, string[]>();
+  await withServiceDb('customer', url, async (db) => {
+    for (const t of tenants) {
+      const r = await seedCustomerDemo(db, { id: t.tenantId, slug: t.slug });
+      out(`customer ${t.slug}: ${r.persons} persons, ${r.tomas} tomas, ${r.contracts} contracts (new: ${r.inserted.persons}/${r.inserted.tomas}/${r.inserted.contracts})`);
+      // The tomas the metering seed equips, in number order (T-000001 first).
+      const rows = (await db.withTenant({ tenantId: t.tenantId, tenantSlug: t.slug }, (em) =>
+        em.query(`SELECT id FROM customer.tomas ORDER BY toma_number`),
+      )) as Array<{ id: string }>;
+      tomaIds.set(t.slug, rows.map((r) => r.id));
+    }
+  });
+  return tomaIds;
+}
+
+async function seedMeters(url: string, tenant: SeededTenant, tomaIds: string[]): Promise<void> {
+  await withServiceDb('metering', url, async (db) => {
+    const r = await seedMeteringDemo(db, { tenantId: tenant.tenantId, tenantSlug: tenant.slug }, tomaIds);
+    out(`metering ${tenant.slug}: smart meters ${r.created} created, ${r.existing} already there`);
+  });
 }
 
 async function main(): Promise<void> {
@@ -92,7 +88,9 @@ async function main(): Promise<void> {
   const password = process.env.SUPRA_DEMO_PASSWORD ?? 'supra-demo';
   out(`seeding ${redact(url)}`);
   const tenants = await seedTenants(url, password);
-  for (const seed of SERVICE_SEEDS) await runServiceSeed(seed, url, tenants);
+  const tomaIds = await seedCustomers(url, tenants);
+  const demo = tenants.find((t) => t.slug === 'demo')!;
+  await seedMeters(url, demo, tomaIds.get('demo') ?? []);
 }
 
 if (require.main === module) {

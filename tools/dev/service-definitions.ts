@@ -36,10 +36,3 @@ export function serviceDatabase(def: AnyServiceDefinition, url: string, poolSize
     applicationName: `supra-tools-${def.service}`,
   });
 }
-
-/** Loads an optional module of the repository (a demo seed still being written may be absent). */
-export async function loadOptionalModule(relPath: string): Promise<Record<string, unknown> | undefined> {
-  const file = join(ROOT, relPath);
-  if (!existsSync(file)) return undefined;
-  return (await import(file)) as Record<string, unknown>;
-}

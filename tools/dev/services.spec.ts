@@ -41,6 +41,11 @@ describe('stack settings and service environment', () => {
     expect(env).toMatchObject({ HTTP_PORT: '3104', NATS_URL: 'nats://127.0.0.1:4333', DATABASE_URL: s.databaseUrl, MIGRATE_ON_BOOT: 'true', SUPRA_SECRET_KEY: 'c'.repeat(64) });
   });
 
+  it('keeps the telemetry stream small on a developer machine (JetStream reserves max_bytes)', () => {
+    const ingestion = DEV_SERVICES.find((x) => x.name === 'ingestion')!;
+    expect(Number(serviceEnv(ingestion, stackSettings({}, 'k')).TELEMETRY_STREAM_MAX_BYTES)).toBeLessThanOrEqual(1024 ** 3);
+  });
+
   it('reads the database name and refuses one that is unsafe to quote', () => {
     expect(databaseName('postgres://postgres@127.0.0.1:5432/supra')).toBe('supra');
     expect(() => databaseName('postgres://postgres@127.0.0.1:5432/x%22%3B%20drop')).toThrow(/unsupported database name/);

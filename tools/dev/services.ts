@@ -5,6 +5,8 @@ export interface DevService {
   /** App folder under apps/ and the service's name in subjects and logs. */
   name: string;
   httpPort: number;
+  /** Settings that differ on a developer's machine. */
+  devEnv?: Record<string, string>;
 }
 
 /** Every SUPRA service with its local HTTP port (the gateway first: it is the one people open). */
@@ -12,7 +14,8 @@ export const DEV_SERVICES: readonly DevService[] = [
   { name: 'gateway', httpPort: 3000 },
   { name: 'customer', httpPort: 3101 },
   { name: 'metering', httpPort: 3102 },
-  { name: 'ingestion', httpPort: 3103 },
+  // JetStream reserves a stream's max_bytes up front: 1 GiB of telemetry is plenty on a laptop.
+  { name: 'ingestion', httpPort: 3103, devEnv: { TELEMETRY_STREAM_MAX_BYTES: String(1024 ** 3) } },
   { name: 'billing', httpPort: 3104 },
   { name: 'payments', httpPort: 3105 },
   { name: 'work-orders', httpPort: 3106 },
@@ -62,6 +65,7 @@ export function serviceEnv(svc: DevService, s: StackSettings): Record<string, st
     LOG_LEVEL: s.logLevel,
     MIGRATE_ON_BOOT: 'true',
     SUPRA_SECRET_KEY: s.secretKey,
+    ...svc.devEnv,
   };
 }
 
