@@ -23,7 +23,7 @@ export class IngestionEnv extends BaseServiceEnv {
   TELEMETRY_STREAM_MAX_AGE_H: number = 72;
 
   @IsInt() @Min(1_000_000)
-  TELEMETRY_STREAM_MAX_BYTES: number = 8 * 1024 ** 3;
+  TELEMETRY_STREAM_MAX_BYTES: number = 1024 ** 3;
 
   @IsInt() @Min(1)
   TELEMETRY_DUPLICATE_WINDOW_S: number = 120;

@@ -25,7 +25,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const tdb = await createTestDatabase('ingestion_test');
   const ns = testNamespace();
   const rt = await bootstrapService(ingestionService, {
-    envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', ...env },
+    envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', TELEMETRY_STREAM_MAX_BYTES: String(64 * 1024 ** 2), ...env },
   });
   const nats = new NatsClient({ url: infra.natsUrl, name: 'ingestion-test' });
   await nats.connect();
@@ -41,6 +41,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     rpc,
     async close() {
       await rt.close();
+      // Streams of this namespace go with the test (the shared server's storage is limited).
+      for (const s of [Streams.telemetry(ns), Streams.dlq(ns), Streams.forContext(ns, 'ingestion')]) await nats.jsm.streams.delete(s).catch(() => undefined);
       await nats.close();
       await admin.end();
       await tdb.drop();
