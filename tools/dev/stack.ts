@@ -307,8 +307,10 @@ async function main(): Promise<void> {
   const gatewayUrl = gateway ? `http://127.0.0.1:${gateway.httpPort}` : undefined;
   if (!args.has('--no-demo')) {
     if (existsSync(join(ROOT, 'tools', 'meter-sim', 'main.ts'))) {
-      startChild('meter-sim', 'job', ['tools/meter-sim/main.ts', '--tenant', 'demo'], { ...jobEnv, SUPRA_TENANT: 'demo' });
-      log('meter simulator started for tenant demo (log: .supra/logs/meter-sim.log)');
+      // A gentle rate: the demo's 1,000 smart meters, without loading a 2-core laptop.
+      const rate = process.env.SUPRA_METER_SIM_RATE ?? '50';
+      startChild('meter-sim', 'job', ['tools/meter-sim/main.ts', '--tenant', 'demo', '--meters', '1000', '--rate', rate], jobEnv);
+      log(`meter simulator started: tenant demo, 1000 meters, ${rate} readings/s (log: .supra/logs/meter-sim.log)`);
     }
     if (gatewayUrl) await demoLogin(s, gatewayUrl);
   }
