@@ -25,7 +25,13 @@ fi
 
 if [ -n "$needs_install" ]; then
   say "installing Node dependencies ($needs_install): npm ci"
-  npm ci --no-audit --no-fund --loglevel=error </dev/null || die "npm ci failed"
+  if ! npm ci --no-audit --no-fund --loglevel=error </dev/null; then
+    # npm 11's ci refuses a lock file that lacks other platforms' optional packages (e.g.
+    # @swc/core-darwin-*), which npm install accepts as is. Install from the same lock without
+    # rewriting it, and say so: the lock should be regenerated with a full `npm install`.
+    warn "npm ci refused package-lock.json (see above); installing from it with npm install --no-save"
+    npm install --no-save --no-audit --no-fund --loglevel=error </dev/null || die "npm install failed"
+  fi
 fi
 # Installed by someone else (or just now) and up to date: remember which lock file it matches.
 [ -d node_modules ] && lock_hash >"$marker"
