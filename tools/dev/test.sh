@@ -23,6 +23,9 @@ else
 fi
 
 failed=()
+# The Nx lint rules read a cached project graph; a clean clone has none (the rule would be skipped
+# with a warning, failing --max-warnings 0), and a stale one misses new projects: compute it first.
+NX_DAEMON=false npx nx show projects >/dev/null || warn "could not compute the Nx project graph"
 timed "lint" npx eslint --max-warnings 0 apps libs tools || failed+=(lint)
 timed "typecheck" npx tsc -p tsconfig.json --noEmit || failed+=(typecheck)
 
