@@ -4,3 +4,4 @@ export * from './lib/pagination';
 export * from './customer';
 export * from './metering';
 export * from './telemetry';
+export * from './billing';

@@ -1,0 +1,299 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { BillingEvents, type InvoiceIssuedData } from '@supra/contracts';
+import { Dec, fixed, toDec } from '@supra/domain/money';
+import { dueDate, localDateOf, parsePeriodKey } from '@supra/domain/periods';
+import { ServiceDatabase } from '@supra/platform/database';
+import { Outbox } from '@supra/platform/messaging';
+import { SERVICE_ENV } from '@supra/platform/runtime';
+import { cfdiDateTime, type CfdiInput } from '../cfdi';
+import type { ContractProfile } from '../directory/directory.service';
+import { SealerPool } from '../sealing/sealer-pool';
+import type { SealOutcome } from '../sealing/seal';
+import { SettingsService, type TenantBilling } from '../settings/settings.service';
+import type { BillingEnv } from '../shared/billing.env';
+import { Clock } from '../shared/clock';
+import { toDomainError } from '../shared/billing.errors';
+import type { OverdueBalance } from '../tariffs/rating';
+import { pickSchedule, type StoredSchedule } from '../tariffs/tariff-selection';
+import { TariffsService } from '../tariffs/tariffs.service';
+import type { HistoryPoint } from './hold-rules';
+import { cfdiInputFor, composeInvoice, toConcepto, type ComposedInvoice, type ConsumptionFact } from './invoice-composer';
+import { enqueueStamping, insertInvoices, insertLines, reserveFolios, type InvoiceRow, type LineRow } from './invoice-writer';
+
+/** One contract and period to bill. */
+export interface Candidate {
+  profile: ContractProfile;
+  period: string;
+  /** null: an unmetered toma billed its cuota fija. */
+  consumption: ConsumptionFact | null;
+  /** Reason-01 substitution: the invoice this one replaces, related with TipoRelacion 04. */
+  substitutes?: { invoiceId: string; uuid: string };
+}
+
+export interface IssueOptions {
+  billRunId?: string;
+  /** Rate and build everything, write nothing. */
+  dryRun?: boolean;
+  /** Issue even if a hold rule fires (a substitute decided by a person). */
+  skipHolds?: boolean;
+}
+
+export interface IssueOutcome {
+  issued: Array<{ id: string; contractId: string; total: string }>;
+  held: Array<{ id: string; contractId: string }>;
+  skipped: Record<string, number>;
+  failed: Array<{ contractId: string; code: string; message: string }>;
+  totalAmount: string;
+}
+
+/** What one tenant's bill run or event needs loaded once. */
+export interface IssueContext {
+  tenant: TenantBilling;
+  schedules: StoredSchedule[];
+}
+
+const SEAL_INLINE_BELOW = 16;
+
+interface OverdueRow {
+  id: string;
+  contract_id: string;
+  serie: string | null;
+  folio: string | null;
+  due_date: string | Date;
+  balance: string;
+  surcharged_months: number;
+}
+
+/** Whole months late, each started month counting (CFF), as of a local date. */
+export function monthsLate(due: string, asOf: string): number {
+  if (asOf <= due) return 0;
+  const [y1, m1, d1] = due.split('-').map(Number);
+  const [y2, m2, d2] = asOf.split('-').map(Number);
+  return Math.max(1, (y2 - y1) * 12 + (m2 - m1) + (d2 > d1 ? 1 : 0));
+}
+
+const dateStr = (v: string | Date): string => (typeof v === 'string' ? v.slice(0, 10) : `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`);
+
+/**
+ * The one issuing pipeline (event path, bill runs, dry runs, review approvals, substitutions): rate and
+ * compose in memory, apply hold rules, reserve folios, build and seal CFDIs (on the sealer pool's worker
+ * threads for batches), then write invoices, lines, the stamping queue and the outbox events in one
+ * transaction with multi-row inserts.
+ */
+@Injectable()
+export class IssuingService implements OnModuleDestroy {
+  readonly pool: SealerPool;
+
+  constructor(
+    private readonly db: ServiceDatabase,
+    private readonly outbox: Outbox,
+    private readonly settings: SettingsService,
+    private readonly tariffs: TariffsService,
+    private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: BillingEnv,
+  ) {
+    this.pool = new SealerPool(env.BILLING_SEAL_WORKERS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.close();
+  }
+
+  async context(): Promise<IssueContext> {
+    return { tenant: await this.settings.forIssuing(), schedules: await this.tariffs.loadAll() };
+  }
+
+  async issueBatch(ctx: IssueContext, candidates: Candidate[], opts: IssueOptions = {}): Promise<IssueOutcome> {
+    const out: IssueOutcome = { issued: [], held: [], skipped: {}, failed: [], totalAmount: '0.00' };
+    if (!candidates.length) return out;
+    const { tenant } = ctx;
+    const now = this.clock.now();
+    const today = localDateOf(now, tenant.timeZone);
+    const skip = (reason: string) => (out.skipped[reason] = (out.skipped[reason] ?? 0) + 1);
+
+    const [history, overdue] = await this.db.tx(async (em) => {
+      const tomaIds = [...new Set(candidates.map((c) => c.profile.tomaId))];
+      const contractIds = [...new Set(candidates.map((c) => c.profile.contractId))];
+      const h = (await em.query(
+        `SELECT toma_id, period, consumption_m3, estimated FROM billing.consumptions WHERE toma_id = ANY($1::uuid[]) ORDER BY toma_id, period DESC`,
+        [tomaIds],
+      )) as Array<{ toma_id: string; period: string; consumption_m3: string; estimated: boolean }>;
+      const o = (await em.query(
+        `SELECT id, contract_id, serie, folio, due_date, (total - paid_amount - credited_amount)::text AS balance, surcharged_months
+           FROM billing.invoices
+          WHERE contract_id = ANY($1::uuid[]) AND kind = 'I' AND status IN ('issued', 'stamped', 'partially_paid')
+            AND due_date < $2 AND total - paid_amount - credited_amount > 0`,
+        [contractIds, today],
+      )) as OverdueRow[];
+      return [h, o] as const;
+    });
+    const historyByToma = new Map<string, Array<{ period: string; m3: string; estimated: boolean }>>();
+    for (const r of history) {
+      const list = historyByToma.get(r.toma_id) ?? [];
+      list.push({ period: r.period, m3: String(r.consumption_m3), estimated: r.estimated });
+      historyByToma.set(r.toma_id, list);
+    }
+    const overdueByContract = new Map<string, OverdueRow[]>();
+    for (const r of overdue) overdueByContract.set(r.contract_id, [...(overdueByContract.get(r.contract_id) ?? []), r]);
+
+    interface Work {
+      c: Candidate;
+      composed: ComposedInvoice;
+      scheduleRowId: string;
+      surcharges: Array<{ invoiceId: string; months: number }>;
+      id: string;
+    }
+    const work: Work[] = [];
+    for (const c of candidates) {
+      const period = parsePeriodKey(c.period, tenant.timeZone);
+      const picked = pickSchedule(ctx.schedules, c.profile.tariffCategory, period.firstDay);
+      if (!picked) {
+        skip('no_tariff');
+        continue;
+      }
+      const hist: HistoryPoint[] = (historyByToma.get(c.profile.tomaId) ?? []).filter((h) => h.period < c.period);
+      // Recargos only for months not yet charged on an earlier invoice.
+      const surcharges: Array<{ invoiceId: string; months: number }> = [];
+      const balances: OverdueBalance[] = [];
+      if (!c.substitutes) {
+        for (const o of overdueByContract.get(c.profile.contractId) ?? []) {
+          const months = monthsLate(dateStr(o.due_date), today) - o.surcharged_months;
+          if (months < 1) continue;
+          balances.push({ reference: o.serie && o.folio ? `${o.serie}-${o.folio}` : o.id, amount: fixed(toDec(o.balance), 2), months });
+          surcharges.push({ invoiceId: o.id, months });
+        }
+      }
+      try {
+        const composed = composeInvoice({
+          tenant,
+          profile: c.profile,
+          period: c.period,
+          ratingDate: period.firstDay,
+          schedule: { rowId: picked.schedule.rowId, document: picked.schedule.document, tariffClass: picked.tariffClass },
+          consumption: c.consumption,
+          overdue: balances,
+          history: hist,
+        });
+        if (opts.skipHolds || c.substitutes) composed.holdReasons = [];
+        work.push({ c, composed, scheduleRowId: picked.schedule.rowId, surcharges, id: uuidv7() });
+      } catch (e) {
+        const d = toDomainError(e) as { code?: string; message?: string };
+        out.failed.push({ contractId: c.profile.contractId, code: d.code ?? 'BILLING.RATING_FAILED', message: d.message ?? String(e) });
+      }
+    }
+
+    const toIssue = work.filter((w) => w.composed.holdReasons.length === 0);
+    const toHold = work.filter((w) => w.composed.holdReasons.length > 0);
+
+    // Build and seal (a dry run seals too: it proves every CFDI of the cycle would be valid).
+    const fecha = cfdiDateTime(now, tenant.timeZone);
+    const firstFolio = opts.dryRun || !toIssue.length ? 0 : await this.db.tx((em) => reserveFolios(em, tenant.tenantId, tenant.serie, toIssue.length));
+    const inputs: CfdiInput[] = toIssue.map((w, i) =>
+      cfdiInputFor({
+        tenant,
+        receptor: w.composed.receptor,
+        conceptos: w.composed.lines.map((l) => toConcepto(l.rated)),
+        serie: tenant.serie,
+        folio: String(opts.dryRun ? i + 1 : firstFolio + i),
+        fecha,
+        condiciones: `Periodo ${w.c.period}`,
+        relacionados: w.c.substitutes ? [{ tipoRelacion: '04', uuids: [w.c.substitutes.uuid] }] : undefined,
+      }),
+    );
+    const sealed: SealOutcome[] = inputs.length < SEAL_INLINE_BELOW ? await new SealerPool(0).seal(inputs, tenant.credentials) : await this.pool.seal(inputs, tenant.credentials);
+
+    const due = dueDate(now, tenant.dueDays, tenant.timeZone);
+    const rows: InvoiceRow[] = [];
+    const issuedWork: Array<{ w: Work; s: Extract<SealOutcome, { ok: true }>; folio: string }> = [];
+    toIssue.forEach((w, i) => {
+      const s = sealed[i];
+      if (!s.ok) {
+        out.failed.push({ contractId: w.c.profile.contractId, code: s.code, message: s.message });
+        return;
+      }
+      issuedWork.push({ w, s, folio: inputs[i].folio! });
+    });
+    const base = (w: Work): Omit<InvoiceRow, 'status' | 'serie' | 'folio' | 'xml' | 'issuedAt' | 'dueDate'> => ({
+      id: w.id,
+      tenantId: tenant.tenantId,
+      kind: 'I',
+      contractId: w.c.profile.contractId,
+      tomaId: w.c.profile.tomaId,
+      personId: w.c.profile.personId,
+      period: w.c.period,
+      subtotal: w.composed.rating.totals.subtotal,
+      tax: w.composed.rating.totals.tax,
+      total: w.composed.rating.totals.total,
+      consumptionM3: w.c.consumption?.m3 ?? null,
+      estimated: w.c.consumption?.estimated ?? false,
+      final: w.composed.final,
+      billableId: w.c.consumption?.billableId ?? null,
+      scheduleId: w.composed.rating.scheduleId,
+      scheduleVersion: w.composed.rating.scheduleVersion,
+      holdReasons: w.composed.holdReasons,
+      cfdiInput: { receptor: w.composed.receptor, surcharges: w.surcharges },
+      substitutesId: w.c.substitutes?.invoiceId ?? null,
+      relatedInvoiceId: w.c.substitutes?.invoiceId ?? null,
+      billRunId: opts.billRunId ?? null,
+    });
+    for (const { w, s, folio } of issuedWork) {
+      // The sealed CFDI is the source of truth for the totals (identical to the rating's by construction).
+      rows.push({ ...base(w), subtotal: s.subtotal, tax: s.tax, total: s.total, status: 'issued', serie: tenant.serie, folio, xml: s.xml, issuedAt: now, dueDate: due });
+    }
+    for (const w of toHold) rows.push({ ...base(w), status: 'draft', serie: null, folio: null, xml: null, issuedAt: null, dueDate: null });
+
+    if (opts.dryRun) {
+      out.issued = issuedWork.map(({ w, s }) => ({ id: w.id, contractId: w.c.profile.contractId, total: s.total }));
+      out.held = toHold.map((w) => ({ id: w.id, contractId: w.c.profile.contractId }));
+      out.totalAmount = fixed(issuedWork.reduce((sum, x) => sum.plus(x.s.total), new Dec(0)), 2);
+      return out;
+    }
+
+    await this.db.tx(async (em) => {
+      const inserted = await insertInvoices(em, rows);
+      const byId = new Map(work.map((w) => [w.id, w]));
+      const lines: LineRow[] = [];
+      for (const id of inserted) for (const l of byId.get(id)!.composed.lines) lines.push({ invoiceId: id, tenantId: tenant.tenantId, line: l });
+      await insertLines(em, lines);
+      const issuedIds = issuedWork.filter((x) => inserted.has(x.w.id)).map((x) => x.w.id);
+      if (this.env.BILLING_STAMP_ON_ISSUE === 'true') await enqueueStamping(em, tenant.tenantId, issuedIds);
+      const events = issuedWork
+        .filter((x) => inserted.has(x.w.id))
+        .map(({ w, s, folio }) => ({
+          type: BillingEvents.invoiceIssued.type,
+          subject: w.id,
+          data: {
+            invoiceId: w.id,
+            contractId: w.c.profile.contractId,
+            tomaId: w.c.profile.tomaId,
+            personId: w.c.profile.personId,
+            period: w.c.period,
+            serie: tenant.serie,
+            folio,
+            subtotal: s.subtotal,
+            tax: s.tax,
+            total: s.total,
+            dueDate: due,
+            issuedAt: now.toISOString(),
+            final: w.composed.final,
+            substitutesId: w.c.substitutes?.invoiceId ?? null,
+            billRunId: opts.billRunId ?? null,
+          } satisfies InvoiceIssuedData,
+        }));
+      await this.outbox.addMany(events, em);
+      const surcharged = [...inserted].flatMap((id) => byId.get(id)!.surcharges);
+      for (const s of surcharged) {
+        await em.query(`UPDATE billing.invoices SET surcharged_months = surcharged_months + $2 WHERE id = $1`, [s.invoiceId, s.months]);
+      }
+      await this.tariffs.markUsed([...inserted].map((id) => byId.get(id)!.scheduleRowId));
+      for (const w of work) {
+        if (!inserted.has(w.id)) skip('exists');
+      }
+      out.issued = issuedWork.filter((x) => inserted.has(x.w.id)).map(({ w, s }) => ({ id: w.id, contractId: w.c.profile.contractId, total: s.total }));
+      out.held = toHold.filter((w) => inserted.has(w.id)).map((w) => ({ id: w.id, contractId: w.c.profile.contractId }));
+      out.totalAmount = fixed(out.issued.reduce((sum, x) => sum.plus(x.total), new Dec(0)), 2);
+    });
+    return out;
+  }
+}

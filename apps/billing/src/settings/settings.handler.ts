@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { BillingRpc, UpdateFiscalSettingsRequest } from '@supra/contracts';
+import { BillingOperation } from '../shared/permission';
+import { SettingsService } from './settings.service';
+
+/** NATS door: `rpc.billing.settings.*`. */
+@Controller()
+export class SettingsHandler {
+  constructor(private readonly settings: SettingsService) {}
+
+  @BillingOperation(BillingRpc.getSettings)
+  get() {
+    return this.settings.get();
+  }
+
+  @BillingOperation(BillingRpc.updateSettings)
+  update(@Payload() dto: UpdateFiscalSettingsRequest) {
+    return this.settings.update(dto);
+  }
+}

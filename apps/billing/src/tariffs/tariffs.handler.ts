@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { BillingIdParam, BillingRpc, ImportTariffRequest, ListTariffsQuery, RateCheckRequest } from '@supra/contracts';
+import { BillingOperation } from '../shared/permission';
+import { TariffsService } from './tariffs.service';
+
+/** NATS door: `rpc.billing.tariffs.*`. */
+@Controller()
+export class TariffsHandler {
+  constructor(private readonly tariffs: TariffsService) {}
+
+  @BillingOperation(BillingRpc.importTariff)
+  import(@Payload() dto: ImportTariffRequest) {
+    return this.tariffs.import(dto.document);
+  }
+
+  @BillingOperation(BillingRpc.listTariffs)
+  list(@Payload() dto: ListTariffsQuery) {
+    return this.tariffs.list(dto);
+  }
+
+  @BillingOperation(BillingRpc.exportTariff)
+  export(@Payload() dto: BillingIdParam) {
+    return this.tariffs.export(dto.id);
+  }
+
+  @BillingOperation(BillingRpc.rateCheck)
+  rateCheck(@Payload() dto: RateCheckRequest) {
+    return this.tariffs.rateCheck(dto);
+  }
+}
