@@ -25,11 +25,13 @@ fi
 
 if [ -n "$needs_install" ]; then
   say "installing Node dependencies ($needs_install): npm ci"
-  if ! npm ci --no-audit --no-fund --loglevel=error </dev/null; then
+  mkdir -p .supra
+  if ! npm ci --no-audit --no-fund --loglevel=error </dev/null >.supra/npm-ci.log 2>&1; then
     # npm 11's ci refuses a lock file that lacks other platforms' optional packages (e.g.
     # @swc/core-darwin-*), which npm install accepts as is. Install from the same lock without
     # rewriting it, and say so: the lock should be regenerated with a full `npm install`.
-    warn "npm ci refused package-lock.json (see above); installing from it with npm install --no-save"
+    grep -E '^npm error' .supra/npm-ci.log | grep -v '^npm error *$' | head -4 >&2 || true
+    warn "npm ci failed (full output: .supra/npm-ci.log); installing from the same lock file with npm install --no-save"
     npm install --no-save --no-audit --no-fund --loglevel=error </dev/null || die "npm install failed"
   fi
 fi
