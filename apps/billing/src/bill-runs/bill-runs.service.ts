@@ -138,6 +138,8 @@ export class BillRunsService {
     let after = '00000000-0000-0000-0000-000000000000';
     // Prefetch the next batch while the current one is sealed and written.
     let next = this.fetch(kind, dto, period.firstDay, period.lastDay, after, batchSize);
+    // Commit of batch k overlaps the preparation (rating, sealing) of batch k+1.
+    let pending: Promise<void> = Promise.resolve();
     for (;;) {
       const rows = await next;
       if (!rows.length) break;
@@ -173,7 +175,16 @@ export class BillRunsService {
           skip('no_consumption');
         }
       }
-      const out: IssueOutcome = await this.issuing.issueBatch(ctx, candidates, { billRunId, dryRun });
+      const prepared = await this.issuing.prepareBatch(ctx, candidates, { billRunId, dryRun });
+      await pending;
+      pending = prepared.commit().then((out) => this.record(out, progress, billRunId, dryRun));
+    }
+    await pending;
+    return progress;
+  }
+
+  private async record(out: IssueOutcome, progress: Progress, billRunId: string | undefined, dryRun: boolean): Promise<void> {
+    {
       progress.issued += out.issued.length;
       progress.held += out.held.length;
       progress.failed += out.failed.length;
@@ -192,9 +203,12 @@ export class BillRunsService {
         );
       }
     }
-    return progress;
   }
 
+  /**
+   * One page of the cycle (keyset on contract id) with this period's consumption, and which of them already
+   * have their invoice (one ANY() lookup per page, not a correlated subquery per contract).
+   */
   private fetch(kind: string, dto: StartBillRunRequest, firstDay: string, lastDay: string, after: string, limit: number): Promise<Array<Record<string, unknown>>> {
     const params: unknown[] = [kind, after, limit, dto.period, firstDay, lastDay];
     let filter = '';
@@ -206,17 +220,24 @@ export class BillRunsService {
       params.push(dto.route);
       filter += ` AND t.route = $${params.length}`;
     }
-    return this.db.tx((em) =>
-      em.query(
-        `SELECT ${PROFILE_SELECT}, k.billable_id, k.consumption_m3, k.adjustment_m3, k.estimated, k.provenance,
-                EXISTS (SELECT 1 FROM billing.invoices i WHERE i.contract_id = c.id AND i.period = $4 AND i.kind = 'I'
-                          AND i.substitutes_id IS NULL AND i.status <> 'rejected') AS invoiced
+    return this.db.tx(async (em) => {
+      const rows = (await em.query(
+        `SELECT ${PROFILE_SELECT}, k.billable_id, k.consumption_m3, k.adjustment_m3, k.estimated, k.provenance
            FROM ${PROFILE_FROM}
            LEFT JOIN billing.consumptions k ON k.contract_id = c.id AND k.period = $4
           WHERE c.billing_period = $1 AND c.id > $2 AND c.start_date <= $6 AND (c.status <> 'baja' OR c.end_date >= $5) ${filter}
           ORDER BY c.id LIMIT $3`,
         params,
-      ),
-    ) as Promise<Array<Record<string, unknown>>>;
+      )) as Array<Record<string, unknown>>;
+      if (!rows.length) return rows;
+      const invoiced = (await em.query(
+        `SELECT contract_id FROM billing.invoices
+          WHERE contract_id = ANY($1::uuid[]) AND period = $2 AND kind = 'I' AND substitutes_id IS NULL AND status <> 'rejected'`,
+        [rows.map((r) => r.contract_id), dto.period],
+      )) as Array<{ contract_id: string }>;
+      const done = new Set(invoiced.map((r) => r.contract_id));
+      for (const r of rows) r.invoiced = done.has(r.contract_id as string);
+      return rows;
+    });
   }
 }

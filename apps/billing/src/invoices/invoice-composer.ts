@@ -99,7 +99,8 @@ export function composeInvoice(input: ComposeInput): ComposedInvoice {
       scheduleRowId: input.schedule.rowId,
       ...rated.source,
       ...(consumption && rated.source.row.kind !== 'surcharge'
-        ? { billableId: consumption.billableId, consumptionM3: consumption.m3, adjustmentM3: consumption.adjustmentM3, estimated: consumption.estimated, provenance: consumption.provenance }
+        ? // The provenance itself (readings, VEE rules, inputs) is kept once, in billing.consumptions under this billableId.
+          { billableId: consumption.billableId, consumptionM3: consumption.m3, adjustmentM3: consumption.adjustmentM3, estimated: consumption.estimated }
         : {}),
     },
   }));

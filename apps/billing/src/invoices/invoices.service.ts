@@ -88,7 +88,13 @@ export class InvoicesService {
         if (existing[0]) return { invoiceId: existing[0].id };
         const profile = await this.directory.profile(contractId);
         if (!profile) return { invoiceId: null };
-        const out = await this.issuing.issueBatch(await this.issuing.context(), [{ profile, period: d.period, consumption: fact }]);
+        // A tenant not yet set up to issue (no fiscal data or CSD) keeps the consumption for its bill run.
+        const ctx = await this.issuing.context().catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'BILLING.FISCAL_SETTINGS_MISSING') return undefined;
+          throw e;
+        });
+        if (!ctx) return { invoiceId: null };
+        const out = await this.issuing.issueBatch(ctx, [{ profile, period: d.period, consumption: fact }]);
         if (out.failed.length) throw new Error(`${out.failed[0].code}: ${out.failed[0].message}`);
         return { invoiceId: out.issued[0]?.id ?? out.held[0]?.id ?? null };
       }),

@@ -47,6 +47,10 @@ export interface IssueOutcome {
   totalAmount: string;
 }
 
+export interface PreparedBatch {
+  commit(): Promise<IssueOutcome>;
+}
+
 /** What one tenant's bill run or event needs loaded once. */
 export interface IssueContext {
   tenant: TenantBilling;
@@ -105,8 +109,16 @@ export class IssuingService implements OnModuleDestroy {
   }
 
   async issueBatch(ctx: IssueContext, candidates: Candidate[], opts: IssueOptions = {}): Promise<IssueOutcome> {
+    return (await this.prepareBatch(ctx, candidates, opts)).commit();
+  }
+
+  /**
+   * Everything but the write: rating, holds, folios, sealing. `commit()` writes the batch in one transaction.
+   * Bill runs prepare batch k+1 (CPU: main thread and sealing workers) while batch k commits (I/O).
+   */
+  async prepareBatch(ctx: IssueContext, candidates: Candidate[], opts: IssueOptions = {}): Promise<PreparedBatch> {
     const out: IssueOutcome = { issued: [], held: [], skipped: {}, failed: [], totalAmount: '0.00' };
-    if (!candidates.length) return out;
+    if (!candidates.length) return { commit: () => Promise.resolve(out) };
     const { tenant } = ctx;
     const now = this.clock.now();
     const today = localDateOf(now, tenant.timeZone);
@@ -244,12 +256,14 @@ export class IssuingService implements OnModuleDestroy {
     for (const w of toHold) rows.push({ ...base(w), status: 'draft', serie: null, folio: null, xml: null, issuedAt: null, dueDate: null });
 
     if (opts.dryRun) {
-      out.issued = issuedWork.map(({ w, s }) => ({ id: w.id, contractId: w.c.profile.contractId, total: s.total }));
-      out.held = toHold.map((w) => ({ id: w.id, contractId: w.c.profile.contractId }));
-      out.totalAmount = fixed(issuedWork.reduce((sum, x) => sum.plus(x.s.total), new Dec(0)), 2);
-      return out;
+      const dry = out;
+      dry.issued = issuedWork.map(({ w, s }) => ({ id: w.id, contractId: w.c.profile.contractId, total: s.total }));
+      dry.held = toHold.map((w) => ({ id: w.id, contractId: w.c.profile.contractId }));
+      dry.totalAmount = fixed(issuedWork.reduce((sum, x) => sum.plus(x.s.total), new Dec(0)), 2);
+      return { commit: () => Promise.resolve(dry) };
     }
 
+    const commit = async (): Promise<IssueOutcome> => {
     await this.db.tx(async (em) => {
       const inserted = await insertInvoices(em, rows);
       const byId = new Map(work.map((w) => [w.id, w]));
@@ -295,5 +309,7 @@ export class IssuingService implements OnModuleDestroy {
       out.totalAmount = fixed(out.issued.reduce((sum, x) => sum.plus(x.total), new Dec(0)), 2);
     });
     return out;
+    };
+    return { commit };
   }
 }

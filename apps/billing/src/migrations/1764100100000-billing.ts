@@ -185,6 +185,9 @@ export class Billing1764100100000 implements MigrationInterface {
          review_note text,
          created_at timestamptz NOT NULL DEFAULT now()
        )`,
+      // The XML is already dense and written once: skip pglz on the hot bill-run insert path.
+      `ALTER TABLE ${S}.invoices ALTER COLUMN xml SET STORAGE EXTERNAL`,
+      `ALTER TABLE ${S}.invoices ALTER COLUMN stamped_xml SET STORAGE EXTERNAL`,
       `CREATE UNIQUE INDEX invoices_one_per_period ON ${S}.invoices (tenant_id, contract_id, period)
          WHERE kind = 'I' AND substitutes_id IS NULL AND status <> 'rejected'`,
       `CREATE UNIQUE INDEX invoices_one_substitute ON ${S}.invoices (tenant_id, substitutes_id) WHERE substitutes_id IS NOT NULL`,

@@ -37,7 +37,6 @@ export class SealerPool {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
       });
-      w.unref();
       this.workers.push(w);
     }
   }

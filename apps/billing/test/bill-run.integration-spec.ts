@@ -1,0 +1,79 @@
+import type { BillRunView, InvoiceView, Page } from '@supra/contracts';
+import { BILLABLE, billable, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
+
+jest.setTimeout(180_000);
+
+/** Bill runs on real PostgreSQL and JetStream, sealing on two worker threads. */
+describe('bill runs', () => {
+  let h: Harness;
+  const metered: CustomerFixture[] = [];
+  const flat: CustomerFixture[] = [];
+
+  beforeAll(async () => {
+    h = await startBilling({ BILLING_SEAL_WORKERS: '2', BILLING_BATCH_SIZE: '16', BILLING_STAMP_INTERVAL_MS: '0' });
+    // Consumption arrives before the tenant can issue: billing keeps it for the cycle's bill run.
+    for (let i = 0; i < 12; i++) metered.push(await seedContract(h, { n: 1000 + i, sector: i % 2 ? 'NORTE' : 'SUR' }));
+    for (let i = 0; i < 24; i++) flat.push(await seedContract(h, { n: 2000 + i, billingType: 'cuota_fija', sector: i % 2 ? 'NORTE' : 'SUR' }));
+    await seedContract(h, { n: 3000 }); // metered, no consumption this period
+    for (const f of metered) await h.publish(BILLABLE, billable(f, '2026-11', `${10 + metered.indexOf(f)}.250`));
+    await until(async () => (await h.query(`SELECT 1 FROM billing.consumptions`)).length === metered.length, 'consumptions kept');
+    await setUpTenant(h);
+  });
+  afterAll(() => h?.close());
+
+  const counts = async () => {
+    const [r] = await h.query<{ inv: string; out: string; runs: string; lines: string }>(
+      `SELECT (SELECT count(*) FROM billing.invoices) AS inv, (SELECT count(*) FROM billing.outbox) AS out,
+              (SELECT count(*) FROM billing.bill_runs) AS runs, (SELECT count(*) FROM billing.invoice_lines) AS lines`,
+    );
+    return r;
+  };
+
+  it('a dry run rates and seals the whole cycle and writes nothing', async () => {
+    const before = await counts();
+    const dry = await h.call<BillRunView>('bill-runs.start', { period: '2026-11', dryRun: true });
+    expect(dry).toMatchObject({ id: null, dryRun: true, status: 'completed', processed: 37, issued: 36, failed: 0, skips: { no_consumption: 1 } });
+    expect(Number(dry.totalAmount)).toBeGreaterThan(0);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('bills a sector, reports progress, and a re-run creates nothing new', async () => {
+    const run = await h.call<BillRunView>('bill-runs.start', { period: '2026-11', sector: 'NORTE' });
+    expect(run.status).toBe('running');
+    const done = await until(async () => {
+      const r = await h.call<BillRunView>('bill-runs.get', { id: run.id });
+      return r.status !== 'running' ? r : undefined;
+    }, 'bill run to finish');
+    expect(done).toMatchObject({ status: 'completed', processed: 18, issued: 18, held: 0, failed: 0, skipped: 0 });
+
+    const whole = await h.call<BillRunView>('bill-runs.start', { period: '2026-11' });
+    const whole2 = await until(async () => {
+      const r = await h.call<BillRunView>('bill-runs.get', { id: whole.id });
+      return r.status !== 'running' ? r : undefined;
+    }, 'second bill run');
+    expect(whole2).toMatchObject({ status: 'completed', processed: 37, issued: 18, skipped: 19, skips: { exists: 18, no_consumption: 1 } });
+
+    const again = await h.call<BillRunView>('bill-runs.start', { period: '2026-11' });
+    const again2 = await until(async () => {
+      const r = await h.call<BillRunView>('bill-runs.get', { id: again.id });
+      return r.status !== 'running' ? r : undefined;
+    }, 'idempotent re-run');
+    expect(again2).toMatchObject({ issued: 0, skipped: 37, skips: { exists: 36, no_consumption: 1 } });
+
+    const invoices = await h.query<{ contract_id: string; n: string }>(`SELECT contract_id, count(*) AS n FROM billing.invoices GROUP BY 1`);
+    expect(invoices).toHaveLength(36);
+    expect(invoices.every((r) => r.n === '1')).toBe(true);
+    const issuedEvents = await h.query(`SELECT 1 FROM billing.outbox WHERE type = 'billing.invoice.issued.v1'`);
+    expect(issuedEvents).toHaveLength(36);
+    const folios = await h.query<{ folio: string }>(`SELECT folio FROM billing.invoices`);
+    expect(new Set(folios.map((f) => f.folio)).size).toBe(36);
+
+    // Cuota fija invoices carry the flat row; metered ones the consumption provenance.
+    const flatInv = (await h.call<Page<InvoiceView>>('invoices.list', { contractId: flat[0].contractId })).data[0];
+    const flatFull = await h.call<InvoiceView>('invoices.get', { id: flatInv.id });
+    expect(flatFull.lines![0].source.row).toEqual({ kind: 'unmetered' });
+    expect(flatFull.billRunId).not.toBeNull();
+    const meteredInv = (await h.call<Page<InvoiceView>>('invoices.list', { contractId: metered[3].contractId })).data[0];
+    expect(meteredInv.consumptionM3).toBe('13.250');
+  });
+});

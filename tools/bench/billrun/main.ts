@@ -1,0 +1,164 @@
+/**
+ * Bill-run benchmark: `npm run bench:billrun -- --contracts 100000 [--workers 2] [--batch 500]`.
+ *
+ * (a) ceiling: rate, build and seal the same number of CFDIs in memory (no database), on the same sealer pool
+ *     (worker threads) the service uses;
+ * (b) a full bill run of that many contracts end to end on PostgreSQL: cursor over the cycle, rating, CFDI
+ *     build, cadena, seal, invoice and line rows, stamping-queue rows and outbox events (PAC stamping excluded:
+ *     the stamping worker is off).
+ * Prints `RESULT billrun invoices_per_s=<> ceiling_per_s=<> ratio=<> rss_mb=<peak>` last.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Dec } from '@supra/domain/money';
+import { bootstrapService } from '@supra/platform/runtime';
+import { createTestDatabase, testInfra, testNamespace } from '@supra/platform/testing';
+import { RpcClient } from '@supra/platform/messaging';
+import { loadCsd, cfdiDateTime, type CfdiInput } from '../../../apps/billing/src/cfdi';
+import { BillRunsService } from '../../../apps/billing/src/bill-runs/bill-runs.service';
+import type { ContractProfile } from '../../../apps/billing/src/directory/directory.service';
+import { cfdiInputFor, composeInvoice, toConcepto } from '../../../apps/billing/src/invoices/invoice-composer';
+import { SealerPool } from '../../../apps/billing/src/sealing/sealer-pool';
+import { billingService } from '../../../apps/billing/src/service.definition';
+import { parseSchedule } from '../../../apps/billing/src/tariffs/rating';
+import demo from '../../../apps/billing/src/tariffs/rating/fixtures/demo-schedule.json';
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const N = arg('contracts', 20_000);
+const WORKERS = arg('workers', 2);
+const BATCH = arg('batch', 500);
+const CSD_DIR = path.join(__dirname, '../../../apps/billing/csd-test');
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+sampler.unref();
+
+const emisor = { emisor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601' }, lugarExpedicion: '76000', holdFactor: '3' };
+const m3Of = (i: number): string => new Dec((i * 7919) % 4500).div(100).toFixed(3); // 0 .. 45 m3, deterministic
+
+function profile(i: number): ContractProfile {
+  return {
+    contractId: randomUUID(), contractNumber: `C-${i}`, status: 'activo', tariffCategory: 'domestica_media', billingPeriod: 'mensual', endDate: null,
+    tomaId: randomUUID(), tomaNumber: `T-${i}`, billingType: 'medido', unitsServed: 1, personId: randomUUID(),
+    person: i % 3 === 0
+      ? { name: 'INGRID XODAR JIMENEZ', rfc: 'XOJI740919U48', regimenFiscal: '612', usoCfdi: 'G03', postalCode: '76028' }
+      : { name: `USUARIO ${i}`, rfc: null, regimenFiscal: null, usoCfdi: null, postalCode: null },
+  };
+}
+
+async function ceiling(): Promise<number> {
+  const csd = loadCsd({
+    cer: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.cer')),
+    key: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.key')),
+    password: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.password.bin'), 'utf8').replace(/\r?\n$/, ''),
+  });
+  const cred = { noCertificado: csd.noCertificado, certificadoBase64: csd.certificadoBase64, privateKey: csd.privateKey };
+  const schedule = parseSchedule(demo);
+  const pool = new SealerPool(WORKERS);
+  await pool.seal([], cred);
+  // Warm the workers (module load, JIT) outside the measurement, as the service's pool is warm.
+  const warm = (i: number): CfdiInput => build(i);
+  const build = (i: number): CfdiInput => {
+    const c = composeInvoice({ tenant: emisor, profile: profile(i), period: '2026-11', ratingDate: '2026-11-01', schedule: { rowId: 'x', document: schedule, tariffClass: 'domestica' },
+      consumption: { billableId: randomUUID(), m3: m3Of(i), adjustmentM3: '0.000', estimated: false, provenance: {} }, overdue: [], history: [] });
+    return cfdiInputFor({ tenant: emisor, receptor: c.receptor, conceptos: c.lines.map((l) => toConcepto(l.rated)), serie: 'A', folio: String(i + 1), fecha: cfdiDateTime(new Date()), condiciones: 'Periodo 2026-11' });
+  };
+  await pool.seal(Array.from({ length: 200 }, (_, i) => warm(i)), cred);
+  const t0 = performance.now();
+  let sealed = 0;
+  for (let i = 0; i < N; i += BATCH) {
+    const inputs = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => build(i + k));
+    const out = await pool.seal(inputs, cred);
+    sealed += out.filter((o) => o.ok).length;
+  }
+  const s = (performance.now() - t0) / 1000;
+  await pool.close();
+  if (sealed !== N) throw new Error(`ceiling sealed ${sealed} of ${N}`);
+  return N / s;
+}
+
+async function fullRun(): Promise<{ perS: number; issued: number }> {
+  const tdb = await createTestDatabase('supra_bench');
+  const ns = testNamespace();
+  const rt = await bootstrapService(process.env.NO_RELAY ? { ...billingService, relay: false } : billingService, {
+    envOverrides: {
+      DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: (await testInfra()).natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn',
+      BILLING_SEAL_WORKERS: String(WORKERS), BILLING_BATCH_SIZE: String(BATCH), BILLING_STAMP_INTERVAL_MS: '0', BILLING_PAST_DUE_INTERVAL_MS: '0',
+    },
+  });
+  try {
+    const tenantId = randomUUID();
+    const ctx = { tenantId, tenantSlug: 'bench', permissions: ['billing.*'] };
+    const rpc = new RpcClient(rt.nats, ns, 60_000);
+    await rpc.request('billing', 'settings.update', {
+      rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '76000',
+      csd: {
+        cer: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.cer')).toString('base64'),
+        key: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.key')).toString('base64'),
+        password: readFileSync(path.join(CSD_DIR, 'EKU9003173C9.password.bin'), 'utf8').replace(/\r?\n$/, ''),
+      },
+    }, ctx);
+    await rpc.request('billing', 'tariffs.import', { document: demo }, ctx);
+    // Setup (not measured): the read model and the period's consumptions, as customer and metering events would leave them.
+    const t0 = performance.now();
+    for (let i = 0; i < N; i += 10_000) {
+      const ps = Array.from({ length: Math.min(10_000, N - i) }, (_, k) => profile(i + k));
+      await rt.db.withTenant(ctx, async (em) => {
+        await em.query(`INSERT INTO billing.persons (id, tenant_id, person_type, name, rfc, regimen_fiscal, uso_cfdi, postal_code)
+          SELECT u.id, $1, 'fisica', u.name, u.rfc, u.reg, u.uso, u.cp FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, name, rfc, reg, uso, cp)`,
+          [tenantId, ps.map((p) => p.personId), ps.map((p) => p.person!.name), ps.map((p) => p.person!.rfc), ps.map((p) => p.person!.regimenFiscal), ps.map((p) => p.person!.usoCfdi), ps.map((p) => p.person!.postalCode)]);
+        await em.query(`INSERT INTO billing.tomas (id, tenant_id, toma_number, toma_type, status, billing_type, units_served, sector, route, postal_code)
+          SELECT u.id, $1, u.n, 'domestica_media', 'activa', 'medido', 1, 'S1', 'R1', '76028' FROM unnest($2::uuid[], $3::text[]) AS u(id, n)`,
+          [tenantId, ps.map((p) => p.tomaId), ps.map((p) => p.tomaNumber)]);
+        await em.query(`INSERT INTO billing.contracts (id, tenant_id, contract_number, toma_id, person_id, status, tariff_category, billing_period, start_date)
+          SELECT u.id, $1, u.n, u.t, u.p, 'activo', 'domestica_media', 'mensual', '2025-01-01' FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[]) AS u(id, n, t, p)`,
+          [tenantId, ps.map((p) => p.contractId), ps.map((p) => p.contractNumber), ps.map((p) => p.tomaId), ps.map((p) => p.personId)]);
+        await em.query(`INSERT INTO billing.consumptions (tenant_id, contract_id, period, billable_id, toma_id, consumption_m3, estimated, period_start, period_end, provenance)
+          SELECT $1, u.c, '2026-11', gen_random_uuid(), u.t, u.m, false, '2026-11-01T06:00:00Z', '2026-12-01T06:00:00Z', '{"method":"difference"}'
+            FROM unnest($2::uuid[], $3::uuid[], $4::numeric[]) AS u(c, t, m)`,
+          [tenantId, ps.map((p) => p.contractId), ps.map((p) => p.tomaId), ps.map((_, k) => m3Of(i + k))]);
+      });
+    }
+    await rt.db.asSystem((em) => em.query('ANALYZE billing.contracts; ANALYZE billing.consumptions; ANALYZE billing.tomas; ANALYZE billing.persons'));
+    process.stdout.write(`setup: ${N} contracts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const runs = rt.app.get(BillRunsService, { strict: false });
+    peakRss = process.memoryUsage().rss;
+    const t1 = performance.now();
+    const p = await rt.db.withTenant(ctx, () => Promise.resolve()).then(() =>
+      (async () => {
+        const { TenantContext } = await import('@supra/platform/tenancy');
+        return TenantContext.run(ctx, () => runs.runSync({ period: '2026-11' }, randomUUID()));
+      })(),
+    );
+    const s = (performance.now() - t1) / 1000;
+    if (p.issued !== N) throw new Error(`bill run issued ${p.issued} of ${N} (failed ${p.failed}, skips ${JSON.stringify(p.skips)})`);
+    const [{ n }] = (await rt.db.asSystem((em) => em.query(`SELECT count(*) AS n FROM billing.outbox WHERE type = 'billing.invoice.issued.v1'`))) as Array<{ n: string }>;
+    process.stdout.write(`full run: ${p.issued} invoices in ${s.toFixed(1)} s, ${n} issued events in the outbox\n`);
+    return { perS: N / s, issued: p.issued };
+  } finally {
+    await rt.close();
+    await tdb.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`bench billrun: ${N} contracts, ${WORKERS} sealing workers, batches of ${BATCH}\n`);
+  const ceil = await ceiling();
+  process.stdout.write(`ceiling: ${ceil.toFixed(0)} CFDIs/s built and sealed in memory\n`);
+  const ceilRss = peakRss;
+  const full = await fullRun();
+  const rss = Math.max(peakRss, ceilRss) / 1024 / 1024;
+  process.stdout.write(`RESULT billrun invoices_per_s=${full.perS.toFixed(0)} ceiling_per_s=${ceil.toFixed(0)} ratio=${(full.perS / ceil).toFixed(2)} rss_mb=${rss.toFixed(0)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
