@@ -45,6 +45,12 @@ export default [
     },
   },
   {
+    // tools/ (benchmarks, the dev stack, tenant onboarding) run services' own code in-process by
+    // design; the boundaries between apps and libs are checked everywhere else.
+    files: ['tools/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Tests may use non-null assertions and loose typing on fixtures.
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,7 +1,6 @@
 // The gateway's tenant onboarding, for the dev seed and the `tenant:onboard` command: the same
 // onboardTenant the gateway's admin API uses, on a database handle for the identity schema
 // migrated with the gateway's own migrations.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tools run a service's use case in-process by design (ARCHITECTURE.md §4: onboarding is one command in tools/)
 import { onboardTenant, type OnboardTenantInput, type OnboardTenantResult } from '../../apps/gateway/src/onboarding/onboard-tenant';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { loadServiceDefinition, serviceDatabase } from './service-definitions';

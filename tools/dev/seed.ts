@@ -5,9 +5,7 @@
 // demo's tomas, which tools/meter-sim drives). Each part is idempotent: a re-run adds nothing.
 // Each service's seed runs on that service's own schema, migrated with its own migrations.
 import 'reflect-metadata'; // decorators in the services' code need it before anything loads
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the dev seed runs each service's own seed function in-process by design
 import { seedCustomerDemo } from '../../apps/customer/src/seed/demo-seed';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the dev seed runs each service's own seed function in-process by design
 import { seedMeteringDemo } from '../../apps/metering/src/seed/demo-seed';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { onboardTenant, withIdentityDb } from './identity';

@@ -22,6 +22,8 @@ else
   die "no PostgreSQL/NATS/Redis and no Docker: integration tests cannot run (see the messages above)"
 fi
 
+node -r @swc-node/register tools/dev/clean-test-streams.ts
+
 failed=()
 # The Nx lint rules read a cached project graph; a clean clone has none (the rule would be skipped
 # with a warning, failing --max-warnings 0), and a stale one misses new projects: compute it first.
@@ -39,6 +41,8 @@ rm -f "$results"
 timed "jest" timeout --kill-after=30s "${SUPRA_TEST_TIMEOUT:-75m}" \
   npx jest --ci --maxWorkers=2 --testTimeout=60000 --forceExit --json --outputFile="$results" "$@" \
   || failed+=(jest)
+
+node -r @swc-node/register tools/dev/clean-test-streams.ts
 
 # One plain closing line with the counts (Jest's own summary is above it).
 if [ -s "$results" ]; then

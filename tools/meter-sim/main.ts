@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // npm run meter-sim -- --tenant demo --meters N --rate R [--duration s] [--batch 100] [--interval-min 15] [--ns ''] [--seed 1]
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';

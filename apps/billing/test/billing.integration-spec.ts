@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BillRunView, CancelInvoiceView, InvoiceView, InvoiceXmlView, Page, RateCheckView, TariffImportView, TariffVersionView } from '@supra/contracts';
+import type { CancelInvoiceView, InvoiceView, InvoiceXmlView, Page, RateCheckView, TariffImportView, TariffVersionView } from '@supra/contracts';
 import { findTenancyViolations } from '@supra/platform/database';
 import { cadenaOriginal, parseCfdiXml, parseTfd, verifySello } from '../src/cfdi';
 import { XsdSandbox, xsltCadenaCfdi } from '../src/cfdi/testing/sat-tools';

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { CustomerRpc, MeteringRpc, validateEventData } from '@supra/contracts';
+import { BillingRpc, CustomerRpc, MeteringRpc, validateEventData } from '@supra/contracts';
 import type { ServiceDefinition } from '@supra/platform/runtime';
 import { createLogger } from '@supra/platform/telemetry';
 import { RolesAdminController, TenantsAdminController, UsersAdminController } from './admin/admin.controller';
@@ -19,7 +19,7 @@ import type { ServiceDatabase } from '@supra/platform/database';
 export { GatewayEnv };
 
 /** The service operations the gateway exposes, straight from libs/contracts. */
-export const FORWARDED_OPERATIONS: readonly HttpRpcOperation[] = [...Object.values(CustomerRpc), ...Object.values(MeteringRpc)];
+export const FORWARDED_OPERATIONS: readonly HttpRpcOperation[] = [...Object.values(CustomerRpc), ...Object.values(MeteringRpc), ...Object.values(BillingRpc)];
 
 /** Adds the permissions the routes require to the global catalogue roles may grant. */
 async function syncPermissionCatalogue(app: INestApplication, db: ServiceDatabase): Promise<void> {

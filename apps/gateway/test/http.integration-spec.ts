@@ -143,5 +143,26 @@ describe('gateway HTTP edge: request ids, problem details, OpenAPI, forwarding',
         sub.unsubscribe();
       }
     });
+
+    it('serves a binary reply (the invoice PDF travels base64 in RPC) as the file itself', async () => {
+      const nc = gw.rt.nats.connection;
+      const pdf = Buffer.from('%PDF-1.7\nfake but binary \u00e9\n%%EOF');
+      const sub = nc.subscribe(Subjects.rpc(gw.ns, 'billing', 'invoices.pdf'), {
+        callback: (_err, msg) => {
+          const data = { id: JSON.parse(td.decode(msg.data)).id, contentType: 'application/pdf', filename: 'A-1.pdf', base64: pdf.toString('base64') };
+          msg.respond(te.encode(JSON.stringify({ ok: true, data })));
+        },
+      });
+      await nc.flush();
+      try {
+        const res = await fetch(`${gw.url}/edge/v1/invoices/0190f7a4-0000-7000-8000-0000000000f3/pdf`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/pdf');
+        expect(res.headers.get('content-disposition')).toBe('inline; filename="A-1.pdf"');
+        expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+      } finally {
+        sub.unsubscribe();
+      }
+    });
   });
 });

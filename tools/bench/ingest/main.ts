@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // npm run bench:ingest [-- --quick]  (see README.md)
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';

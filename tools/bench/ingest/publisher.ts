@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // Child process of the ingestion benchmark: publishes readings with windowed async publishing.
 // args: <natsUrl> <ns> <tenant> <meters> <perMeter> <batch> <rate (readings/s, 0 = as fast as possible)> <t0 ms | "now">
 import { connect } from '@nats-io/transport-node';

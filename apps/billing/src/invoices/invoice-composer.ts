@@ -56,7 +56,13 @@ function lineKind(l: RatedLine): LineKind {
       return 'derived';
     case 'surcharge':
       return 'surcharge';
-    default:
+    case 'block':
+    case 'block-fixed':
+    case 'flat':
+    case 'minimum':
+    case 'table':
+    case 'table-above':
+    case 'unmetered':
       return 'water';
   }
 }

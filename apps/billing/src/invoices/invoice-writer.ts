@@ -79,7 +79,7 @@ const cell = (v: unknown, t: string): unknown => {
 export async function insertInvoices(em: EntityManager, rows: InvoiceRow[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
   const params = INVOICE_COLUMNS.map(([k, , t]) => rows.map((r) => cell(r[k], t)));
-  const select = INVOICE_COLUMNS.map(([, c, t], i) => (t === 'jsonb' ? `u.c${i}::jsonb` : `u.c${i}`)).join(', ');
+  const select = INVOICE_COLUMNS.map(([, , t], i) => (t === 'jsonb' ? `u.c${i}::jsonb` : `u.c${i}`)).join(', ');
   const unnest = INVOICE_COLUMNS.map(([, , t], i) => `$${i + 1}::${arrayType(t)}[]`).join(', ');
   const names = INVOICE_COLUMNS.map(([, c]) => c).join(', ');
   const aliases = INVOICE_COLUMNS.map((_, i) => `c${i}`).join(', ');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, type Type } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, StreamableFile, type Type } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../http/access-rules';
 import type { GatewayRequest } from '../http/gateway-request';
@@ -19,6 +19,14 @@ export function forwardingControllers(ops: readonly HttpRpcOperation[]): Type<un
   return [...byTag.values()].map((group) => forwardingController(group));
 }
 
+/** A binary reply travels in RPC JSON as `{ contentType, filename, base64 }` (e.g. an invoice PDF): serve the bytes. */
+function asFile(result: unknown): unknown {
+  const r = result as { contentType?: unknown; base64?: unknown; filename?: unknown } | null;
+  if (!r || typeof r.base64 !== 'string' || typeof r.contentType !== 'string') return result;
+  const disposition = typeof r.filename === 'string' ? `inline; filename="${r.filename.replace(/"/g, '')}"` : 'inline';
+  return new StreamableFile(Buffer.from(r.base64, 'base64'), { type: r.contentType, disposition });
+}
+
 function forwardingController(ops: HttpRpcOperation[]): Type<unknown> {
   const { service, tag } = ops[0];
 
@@ -31,8 +39,8 @@ function forwardingController(ops: HttpRpcOperation[]): Type<unknown> {
 
   for (const op of ops) {
     const name = pascal(op.operation.replace(/^./, (c) => c.toLowerCase()));
-    const handler = function (this: Forwarder, req: GatewayRequest): Promise<unknown> {
-      return this.forwarding.forward(op, req);
+    const handler = async function (this: Forwarder, req: GatewayRequest): Promise<unknown> {
+      return asFile(await this.forwarding.forward(op, req));
     };
     Object.defineProperty(handler, 'name', { value: name });
     proto[name] = handler;

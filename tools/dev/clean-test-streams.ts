@@ -1,0 +1,26 @@
+// Deletes JetStream streams left by test runs. Test namespaces (libs/platform/testing,
+// testNamespace()) give every stream a `T_` prefix; each reserves its max_bytes, so leftovers from
+// killed runs would exhaust the server's storage for the next one. Production streams have no prefix.
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+
+async function main(): Promise<void> {
+  const nc = await connect({ servers: process.env.SUPRA_TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    let deleted = 0;
+    for await (const s of jsm.streams.list()) {
+      if (!s.config.name.startsWith('T_')) continue;
+      await jsm.streams.delete(s.config.name);
+      deleted++;
+    }
+    if (deleted) console.log(`removed ${deleted} test stream(s) left by earlier runs`);
+  } finally {
+    await nc.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`could not clean test streams: ${(e as Error).message}`);
+  process.exit(0); // never fails the run by itself
+});
