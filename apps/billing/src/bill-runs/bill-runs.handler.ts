@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BillingIdParam, BillingRpc, StartBillRunRequest } from '@supra/contracts';
-import { BillingOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { BillRunsService } from './bill-runs.service';
 
 /** NATS door: `rpc.billing.bill-runs.*`. */
@@ -9,12 +9,12 @@ import { BillRunsService } from './bill-runs.service';
 export class BillRunsHandler {
   constructor(private readonly runs: BillRunsService) {}
 
-  @BillingOperation(BillingRpc.startBillRun)
+  @RpcOperation(BillingRpc.startBillRun)
   start(@Payload() dto: StartBillRunRequest) {
     return this.runs.start(dto);
   }
 
-  @BillingOperation(BillingRpc.getBillRun)
+  @RpcOperation(BillingRpc.getBillRun)
   get(@Payload() dto: BillingIdParam) {
     return this.runs.get(dto.id);
   }

@@ -15,7 +15,7 @@ import {
   type PaymentAppliedData,
 } from '@supra/contracts';
 import { OnEvent } from '@supra/platform/messaging';
-import { BillingOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { InvoicesService } from './invoices.service';
 
 /** NATS doors: `rpc.billing.invoices.*`, `rpc.billing.review.*`, and the billable-consumption and payment events. */
@@ -33,52 +33,52 @@ export class InvoicesHandler {
     return this.invoices.applyPayment(d);
   }
 
-  @BillingOperation(BillingRpc.listInvoices)
+  @RpcOperation(BillingRpc.listInvoices)
   list(@Payload() dto: ListInvoicesQuery) {
     return this.invoices.list(dto);
   }
 
-  @BillingOperation(BillingRpc.getInvoice)
+  @RpcOperation(BillingRpc.getInvoice)
   get(@Payload() dto: BillingIdParam) {
     return this.invoices.get(dto.id);
   }
 
-  @BillingOperation(BillingRpc.invoiceXml)
+  @RpcOperation(BillingRpc.invoiceXml)
   xml(@Payload() dto: BillingIdParam) {
     return this.invoices.xml(dto.id);
   }
 
-  @BillingOperation(BillingRpc.invoicePdf)
+  @RpcOperation(BillingRpc.invoicePdf)
   pdf(@Payload() dto: BillingIdParam) {
     return this.invoices.pdf(dto.id);
   }
 
-  @BillingOperation(BillingRpc.cancelInvoice)
+  @RpcOperation(BillingRpc.cancelInvoice)
   cancel(@Payload() dto: CancelInvoiceRequest) {
     return this.invoices.cancel(dto);
   }
 
-  @BillingOperation(BillingRpc.creditNote)
+  @RpcOperation(BillingRpc.creditNote)
   creditNote(@Payload() dto: CreditNoteRequest) {
     return this.invoices.creditNote(dto);
   }
 
-  @BillingOperation(BillingRpc.markPastDue)
+  @RpcOperation(BillingRpc.markPastDue)
   markPastDue(@Payload() dto: MarkPastDueRequest) {
     return this.invoices.markPastDue(dto.asOf);
   }
 
-  @BillingOperation(BillingRpc.listReviewQueue)
+  @RpcOperation(BillingRpc.listReviewQueue)
   reviewQueue(@Payload() dto: ListBillReviewQueueQuery) {
     return this.invoices.reviewQueue(dto);
   }
 
-  @BillingOperation(BillingRpc.approveReview)
+  @RpcOperation(BillingRpc.approveReview)
   approve(@Payload() dto: ReviewDecisionRequest) {
     return this.invoices.approve(dto.id, dto.note);
   }
 
-  @BillingOperation(BillingRpc.rejectReview)
+  @RpcOperation(BillingRpc.rejectReview)
   reject(@Payload() dto: ReviewDecisionRequest) {
     return this.invoices.reject(dto.id, dto.note);
   }

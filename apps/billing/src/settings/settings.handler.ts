@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BillingRpc, UpdateFiscalSettingsRequest } from '@supra/contracts';
-import { BillingOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { SettingsService } from './settings.service';
 
 /** NATS door: `rpc.billing.settings.*`. */
@@ -9,12 +9,12 @@ import { SettingsService } from './settings.service';
 export class SettingsHandler {
   constructor(private readonly settings: SettingsService) {}
 
-  @BillingOperation(BillingRpc.getSettings)
+  @RpcOperation(BillingRpc.getSettings)
   get() {
     return this.settings.get();
   }
 
-  @BillingOperation(BillingRpc.updateSettings)
+  @RpcOperation(BillingRpc.updateSettings)
   update(@Payload() dto: UpdateFiscalSettingsRequest) {
     return this.settings.update(dto);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { BillingIdParam, BillingRpc, ImportTariffRequest, ListTariffsQuery, RateCheckRequest } from '@supra/contracts';
-import { BillingOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { TariffsService } from './tariffs.service';
 
 /** NATS door: `rpc.billing.tariffs.*`. */
@@ -9,22 +9,22 @@ import { TariffsService } from './tariffs.service';
 export class TariffsHandler {
   constructor(private readonly tariffs: TariffsService) {}
 
-  @BillingOperation(BillingRpc.importTariff)
+  @RpcOperation(BillingRpc.importTariff)
   import(@Payload() dto: ImportTariffRequest) {
     return this.tariffs.import(dto.document);
   }
 
-  @BillingOperation(BillingRpc.listTariffs)
+  @RpcOperation(BillingRpc.listTariffs)
   list(@Payload() dto: ListTariffsQuery) {
     return this.tariffs.list(dto);
   }
 
-  @BillingOperation(BillingRpc.exportTariff)
+  @RpcOperation(BillingRpc.exportTariff)
   export(@Payload() dto: BillingIdParam) {
     return this.tariffs.export(dto.id);
   }
 
-  @BillingOperation(BillingRpc.rateCheck)
+  @RpcOperation(BillingRpc.rateCheck)
   rateCheck(@Payload() dto: RateCheckRequest) {
     return this.tariffs.rateCheck(dto);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { CreateArcoRequest, CustomerIdParam, CustomerRpc, ListArcoQuery, UpdateArcoRequest } from '@supra/contracts';
-import { CustomerOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { ArcoService } from './arco.service';
 
 /** NATS door: `rpc.customer.arco.*`. */
@@ -9,22 +9,22 @@ import { ArcoService } from './arco.service';
 export class ArcoHandler {
   constructor(private readonly arco: ArcoService) {}
 
-  @CustomerOperation(CustomerRpc.createArcoRequest)
+  @RpcOperation(CustomerRpc.createArcoRequest)
   create(@Payload() dto: CreateArcoRequest) {
     return this.arco.create(dto);
   }
 
-  @CustomerOperation(CustomerRpc.getArcoRequest)
+  @RpcOperation(CustomerRpc.getArcoRequest)
   get(@Payload() dto: CustomerIdParam) {
     return this.arco.get(dto.id);
   }
 
-  @CustomerOperation(CustomerRpc.updateArcoRequest)
+  @RpcOperation(CustomerRpc.updateArcoRequest)
   update(@Payload() dto: UpdateArcoRequest) {
     return this.arco.update(dto);
   }
 
-  @CustomerOperation(CustomerRpc.listArcoRequests)
+  @RpcOperation(CustomerRpc.listArcoRequests)
   list(@Payload() dto: ListArcoQuery) {
     return this.arco.list(dto);
   }

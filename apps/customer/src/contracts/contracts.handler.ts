@@ -11,7 +11,7 @@ import {
   TerminateContractRequest,
   UpdateContractRequest,
 } from '@supra/contracts';
-import { CustomerOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { ContractsService } from './contracts.service';
 
 /** NATS door: `rpc.customer.contracts.*`. */
@@ -19,42 +19,42 @@ import { ContractsService } from './contracts.service';
 export class ContractsHandler {
   constructor(private readonly contracts: ContractsService) {}
 
-  @CustomerOperation(CustomerRpc.createContract)
+  @RpcOperation(CustomerRpc.createContract)
   create(@Payload() dto: CreateContractRequest) {
     return this.contracts.create(dto);
   }
 
-  @CustomerOperation(CustomerRpc.getContract)
+  @RpcOperation(CustomerRpc.getContract)
   get(@Payload() dto: CustomerIdParam) {
     return this.contracts.get(dto.id);
   }
 
-  @CustomerOperation(CustomerRpc.listContracts)
+  @RpcOperation(CustomerRpc.listContracts)
   list(@Payload() dto: ListContractsQuery) {
     return this.contracts.list(dto);
   }
 
-  @CustomerOperation(CustomerRpc.updateContract)
+  @RpcOperation(CustomerRpc.updateContract)
   update(@Payload() dto: UpdateContractRequest) {
     return this.contracts.update(dto);
   }
 
-  @CustomerOperation(CustomerRpc.terminateContract)
+  @RpcOperation(CustomerRpc.terminateContract)
   terminate(@Payload() dto: TerminateContractRequest) {
     return this.contracts.terminate(dto);
   }
 
-  @CustomerOperation(CustomerRpc.changeHolder)
+  @RpcOperation(CustomerRpc.changeHolder)
   changeHolder(@Payload() dto: ChangeHolderRequest) {
     return this.contracts.changeHolder(dto);
   }
 
-  @CustomerOperation(CustomerRpc.suspendContract)
+  @RpcOperation(CustomerRpc.suspendContract)
   suspend(@Payload() dto: SuspendContractRequest) {
     return this.contracts.suspend(dto);
   }
 
-  @CustomerOperation(CustomerRpc.reactivateContract)
+  @RpcOperation(CustomerRpc.reactivateContract)
   reactivate(@Payload() dto: ReactivateContractRequest) {
     return this.contracts.reactivate(dto.id);
   }

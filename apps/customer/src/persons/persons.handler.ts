@@ -9,7 +9,7 @@ import {
   SearchPersonsQuery,
   UpdatePersonRequest,
 } from '@supra/contracts';
-import { CustomerOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { PersonsService } from './persons.service';
 
 /** NATS door: `rpc.customer.persons.*`. */
@@ -17,32 +17,32 @@ import { PersonsService } from './persons.service';
 export class PersonsHandler {
   constructor(private readonly persons: PersonsService) {}
 
-  @CustomerOperation(CustomerRpc.createPerson)
+  @RpcOperation(CustomerRpc.createPerson)
   create(@Payload() dto: CreatePersonRequest) {
     return this.persons.create(dto);
   }
 
-  @CustomerOperation(CustomerRpc.getPerson)
+  @RpcOperation(CustomerRpc.getPerson)
   get(@Payload() dto: CustomerIdParam) {
     return this.persons.get(dto.id);
   }
 
-  @CustomerOperation(CustomerRpc.updatePerson)
+  @RpcOperation(CustomerRpc.updatePerson)
   update(@Payload() dto: UpdatePersonRequest) {
     return this.persons.update(dto);
   }
 
-  @CustomerOperation(CustomerRpc.addVulnerability)
+  @RpcOperation(CustomerRpc.addVulnerability)
   addVulnerability(@Payload() dto: AddVulnerabilityRequest) {
     return this.persons.addVulnerability(dto);
   }
 
-  @CustomerOperation(CustomerRpc.searchPersons)
+  @RpcOperation(CustomerRpc.searchPersons)
   search(@Payload() dto: SearchPersonsQuery) {
     return this.persons.search(dto);
   }
 
-  @CustomerOperation(CustomerRpc.listPersons)
+  @RpcOperation(CustomerRpc.listPersons)
   list(@Payload() dto: ListPersonsQuery) {
     return this.persons.list(dto);
   }

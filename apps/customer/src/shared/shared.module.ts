@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from './clock';
-import { RpcPermissionGuard } from './permission';
+import { RpcPermissionGuard } from '@supra/platform/runtime';
 
 @Global()
 @Module({ providers: [Clock, RpcPermissionGuard], exports: [Clock, RpcPermissionGuard] })

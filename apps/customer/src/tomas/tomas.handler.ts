@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { CreateTomaRequest, CustomerIdParam, CustomerRpc, ListTomasQuery, UpdateTomaRequest } from '@supra/contracts';
-import { CustomerOperation } from '../shared/permission';
+import { RpcOperation } from '@supra/platform/runtime';
 import { TomasService } from './tomas.service';
 
 /** NATS door: `rpc.customer.tomas.*`. */
@@ -9,22 +9,22 @@ import { TomasService } from './tomas.service';
 export class TomasHandler {
   constructor(private readonly tomas: TomasService) {}
 
-  @CustomerOperation(CustomerRpc.createToma)
+  @RpcOperation(CustomerRpc.createToma)
   create(@Payload() dto: CreateTomaRequest) {
     return this.tomas.create(dto);
   }
 
-  @CustomerOperation(CustomerRpc.getToma)
+  @RpcOperation(CustomerRpc.getToma)
   get(@Payload() dto: CustomerIdParam) {
     return this.tomas.get(dto.id);
   }
 
-  @CustomerOperation(CustomerRpc.updateToma)
+  @RpcOperation(CustomerRpc.updateToma)
   update(@Payload() dto: UpdateTomaRequest) {
     return this.tomas.update(dto);
   }
 
-  @CustomerOperation(CustomerRpc.listTomas)
+  @RpcOperation(CustomerRpc.listTomas)
   list(@Payload() dto: ListTomasQuery) {
     return this.tomas.list(dto);
   }

@@ -1,22 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RpcOperation } from '@supra/contracts';
+import type { HttpRpcOperation } from '@supra/contracts';
 import { RpcClient } from '@supra/platform/messaging';
 import { SERVICE_ENV } from '@supra/platform/runtime';
 import type { GatewayEnv } from '../gateway.env';
 import { requestContextOf, type GatewayRequest } from '../http/gateway-request';
 
 /** An operation a service answers over NATS and the gateway exposes over HTTP (see libs/contracts). */
-export interface HttpRpcOperation extends RpcOperation {
-  method: 'GET' | 'POST' | 'PATCH';
-  /** Under `/{tenant}/v1`, Express style: `/persons/:id`. */
-  path: string;
-  summary: string;
-  payload: new () => object;
-  body?: new () => object;
-  query?: new () => object;
-  status: 200 | 201;
-  tag: string;
-}
+export type { HttpRpcOperation };
 
 /**
  * Builds the RPC payload the contracts describe (`{ ...pathParams, ...query }` for GET,

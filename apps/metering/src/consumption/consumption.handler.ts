@@ -1,5 +1,6 @@
+import { RpcOperation } from '@supra/platform/runtime';
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { ClosePeriodRequest, MeterDaySummarizedV1, MeteringRpc, TomaConsumptionRequest, type MeterDaySummarizedData } from '@supra/contracts';
 import { ConsumptionService } from './consumption.service';
 
@@ -7,12 +8,12 @@ import { ConsumptionService } from './consumption.service';
 export class ConsumptionHandler {
   constructor(private readonly consumption: ConsumptionService) {}
 
-  @MessagePattern(MeteringRpc.closePeriod.operation)
+  @RpcOperation(MeteringRpc.closePeriod)
   closePeriod(@Payload() dto: ClosePeriodRequest) {
     return this.consumption.closePeriod(dto);
   }
 
-  @MessagePattern(MeteringRpc.tomaConsumption.operation)
+  @RpcOperation(MeteringRpc.tomaConsumption)
   series(@Payload() dto: TomaConsumptionRequest) {
     return this.consumption.series(dto);
   }

@@ -1,5 +1,6 @@
+import { RpcOperation } from '@supra/platform/runtime';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { CreateMeterRequest, InstallMeterRequest, MeteringIdParam, MeteringRpc, RemoveMeterRequest, ReplaceMeterRequest } from '@supra/contracts';
 import { MetersService } from './meters.service';
 
@@ -7,27 +8,27 @@ import { MetersService } from './meters.service';
 export class MetersHandler {
   constructor(private readonly meters: MetersService) {}
 
-  @MessagePattern(MeteringRpc.createMeter.operation)
+  @RpcOperation(MeteringRpc.createMeter)
   create(@Payload() dto: CreateMeterRequest) {
     return this.meters.create(dto);
   }
 
-  @MessagePattern(MeteringRpc.getMeter.operation)
+  @RpcOperation(MeteringRpc.getMeter)
   get(@Payload() dto: MeteringIdParam) {
     return this.meters.get(dto.id);
   }
 
-  @MessagePattern(MeteringRpc.installMeter.operation)
+  @RpcOperation(MeteringRpc.installMeter)
   install(@Payload() dto: InstallMeterRequest) {
     return this.meters.install(dto);
   }
 
-  @MessagePattern(MeteringRpc.removeMeter.operation)
+  @RpcOperation(MeteringRpc.removeMeter)
   remove(@Payload() dto: RemoveMeterRequest) {
     return this.meters.remove(dto);
   }
 
-  @MessagePattern(MeteringRpc.replaceMeter.operation)
+  @RpcOperation(MeteringRpc.replaceMeter)
   replace(@Payload() dto: ReplaceMeterRequest) {
     return this.meters.replace(dto);
   }

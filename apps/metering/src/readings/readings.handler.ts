@@ -1,5 +1,6 @@
+import { RpcOperation } from '@supra/platform/runtime';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   ApproveReadingRequest,
   EditReadingRequest,
@@ -16,38 +17,38 @@ import { ReadingsService } from './readings.service';
 export class ReadingsHandler {
   constructor(private readonly readings: ReadingsService) {}
 
-  @MessagePattern(MeteringRpc.recordReading.operation)
+  @RpcOperation(MeteringRpc.recordReading)
   record(@Payload() dto: RecordReadingRequest) {
     const { id, ...body } = dto;
     return this.readings.record(id, body);
   }
 
-  @MessagePattern(MeteringRpc.importReadings.operation)
+  @RpcOperation(MeteringRpc.importReadings)
   import(@Payload() dto: ImportReadingsRequest) {
     return this.readings.import(dto);
   }
 
-  @MessagePattern(MeteringRpc.listTomaReadings.operation)
+  @RpcOperation(MeteringRpc.listTomaReadings)
   listForToma(@Payload() dto: ListTomaReadingsRequest) {
     return this.readings.listForToma(dto);
   }
 
-  @MessagePattern(MeteringRpc.listReviewQueue.operation)
+  @RpcOperation(MeteringRpc.listReviewQueue)
   reviewQueue(@Payload() dto: ListReviewQueueQuery) {
     return this.readings.reviewQueue(dto);
   }
 
-  @MessagePattern(MeteringRpc.approveReading.operation)
+  @RpcOperation(MeteringRpc.approveReading)
   approve(@Payload() dto: ApproveReadingRequest) {
     return this.readings.approve(dto);
   }
 
-  @MessagePattern(MeteringRpc.editReading.operation)
+  @RpcOperation(MeteringRpc.editReading)
   edit(@Payload() dto: EditReadingRequest) {
     return this.readings.edit(dto);
   }
 
-  @MessagePattern(MeteringRpc.rejectReading.operation)
+  @RpcOperation(MeteringRpc.rejectReading)
   reject(@Payload() dto: RejectReadingRequest) {
     return this.readings.reject(dto);
   }

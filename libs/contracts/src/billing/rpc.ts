@@ -6,7 +6,7 @@
  * `invoices.pdf` replies an InvoicePdfView: the PDF travels base64 in the JSON reply and the gateway decodes
  * it into an `application/pdf` response.
  */
-import type { RpcOperation } from '../lib/rpc-registry';
+import { httpOperations, type HttpRpcOperation } from '../lib/rpc-registry';
 import {
   BillingIdParam,
   CancelInvoiceBody,
@@ -26,18 +26,9 @@ import {
   UpdateFiscalSettingsRequest,
 } from './requests';
 
-export interface BillingHttpOperation extends RpcOperation {
-  method: 'GET' | 'POST' | 'PATCH';
-  path: string;
-  summary: string;
-  payload: new () => object;
-  body?: new () => object;
-  query?: new () => object;
-  status: 200 | 201;
-  tag: string;
-}
+export type BillingHttpOperation = HttpRpcOperation;
 
-const op = (o: Omit<BillingHttpOperation, 'service'>): BillingHttpOperation => ({ service: 'billing', ...o });
+const op = httpOperations('billing');
 
 export const BillingRpc = {
   // tariffs

@@ -10,7 +10,7 @@
  * as `id` in the payload. The reply is the operation's view (see views.ts); lists reply
  * `{ data, page: { number, size, total } }`. `status` is the HTTP status of a success.
  */
-import type { RpcOperation } from '../lib/rpc-registry';
+import { httpOperations, type HttpRpcOperation } from '../lib/rpc-registry';
 import {
   AddVulnerabilityRequest,
   ChangeHolderBody,
@@ -43,20 +43,9 @@ import {
 
 export type CustomerHttpMethod = 'GET' | 'POST' | 'PATCH';
 
-export interface CustomerRpcOperation extends RpcOperation {
-  method: CustomerHttpMethod;
-  /** Express-style path under `/{tenant}/v1`, e.g. `/persons/:id`. */
-  path: string;
-  summary: string;
-  /** The whole RPC payload the service validates. */
-  payload: new () => object;
-  body?: new () => object;
-  query?: new () => object;
-  status: 200 | 201;
-  tag: string;
-}
+export type CustomerRpcOperation = HttpRpcOperation;
 
-const op = (o: Omit<CustomerRpcOperation, 'service'>): CustomerRpcOperation => ({ service: 'customer', ...o });
+const op = httpOperations('customer');
 
 export const CustomerRpc = {
   // persons

@@ -3,7 +3,7 @@
  * `rpc.metering.<operation>`. Same payload convention as the customer service: GET sends
  * `{ ...pathParams, ...query }`, POST `{ ...pathParams, ...body }`; `:id` becomes `id`.
  */
-import type { RpcOperation } from '../lib/rpc-registry';
+import { httpOperations, type HttpRpcOperation } from '../lib/rpc-registry';
 import {
   ApproveReadingBody,
   ApproveReadingRequest,
@@ -30,18 +30,9 @@ import {
   TomaConsumptionRequest,
 } from './requests';
 
-export interface MeteringHttpOperation extends RpcOperation {
-  method: 'GET' | 'POST' | 'PATCH';
-  path: string;
-  summary: string;
-  payload: new () => object;
-  body?: new () => object;
-  query?: new () => object;
-  status: 200 | 201;
-  tag: string;
-}
+export type MeteringHttpOperation = HttpRpcOperation;
 
-const op = (o: Omit<MeteringHttpOperation, 'service'>): MeteringHttpOperation => ({ service: 'metering', ...o });
+const op = httpOperations('metering');
 
 export const MeteringRpc = {
   createMeter: op({ operation: 'meters.create', permission: 'metering.meters.create', method: 'POST', path: '/meters', status: 201, tag: 'meters', summary: 'Register a meter (optionally installing it on a toma)', payload: CreateMeterRequest, body: CreateMeterRequest }),

@@ -1,13 +1,15 @@
 import { applyDecorators, type CanActivate, Injectable, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { MessagePattern } from '@nestjs/microservices';
-import type { BillingHttpOperation } from '@supra/contracts';
 import { CommonErrors } from '@supra/platform/errors';
 import { assertPermission, TenantContext } from '@supra/platform/tenancy';
 
-const REQUIRED_PERMISSION = 'billing:permission';
+const REQUIRED_PERMISSION = 'supra:rpc-permission';
 
-/** Checks again, inside the service, the permission the gateway enforced (agents and services use the same door). */
+/**
+ * Checks again, inside the service, the permission the gateway already enforced: another service
+ * or an agent calling over NATS goes through the same door (defence in depth).
+ */
 @Injectable()
 export class RpcPermissionGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -22,6 +24,6 @@ export class RpcPermissionGuard implements CanActivate {
   }
 }
 
-/** Answers `rpc.billing.<operation>` and requires the operation's permission. */
-export const BillingOperation = (op: BillingHttpOperation): MethodDecorator =>
+/** Answers `rpc.<service>.<operation>` and requires the operation's permission. */
+export const RpcOperation = (op: { operation: string; permission: string }): MethodDecorator =>
   applyDecorators(MessagePattern(op.operation), SetMetadata(REQUIRED_PERMISSION, op.permission), UseGuards(RpcPermissionGuard));
