@@ -1,3 +1,4 @@
+import { IdParam, PageQuery, uuidParam } from '../lib/pagination';
 // Request DTOs of the billing service. Amounts and volumes are decimal strings, never JSON numbers.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -28,36 +29,10 @@ const M3_RE = /^\d{1,9}(\.\d{1,3})?$/;
 /** Positive MXN amount, up to 2 decimals. */
 const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
 
-const uuidParam = (): PropertyDecorator => {
-  const a = ApiProperty({ format: 'uuid', description: 'Path parameter' });
-  const b = IsUUID('all');
-  return (target, key) => {
-    a(target, key);
-    b(target, key);
-  };
-};
 
-export class BillingPageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number = 1;
+export class BillingPageQuery extends PageQuery {}
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  size?: number = 50;
-}
-
-export class BillingIdParam {
-  @uuidParam()
-  id!: string;
-}
+export class BillingIdParam extends IdParam {}
 
 // ------------------------------------------------------------------ tariffs
 

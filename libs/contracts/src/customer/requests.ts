@@ -1,3 +1,4 @@
+import { IdParam, PageQuery, uuidParam } from '../lib/pagination';
 // Request DTOs of the customer service. Properties carry explicit types: swc emits design:type from
 // annotations. Structure is checked here (class-validator, by the gateway and again by the service's
 // ValidationPipe); Mexican identifiers (RFC/CURP check digits, SAT catalogs per person type, postal
@@ -60,39 +61,12 @@ const AMOUNT_RE = /^\d{1,12}(\.\d{1,2})?$/;
 /** Query strings arrive as text: 'true'/'false' become booleans, anything else fails IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
-const uuidParam = (): PropertyDecorator => {
-  const a = ApiProperty({ format: 'uuid', description: 'Path parameter' });
-  const b = IsUUID('all');
-  return (target, key) => {
-    a(target, key);
-    b(target, key);
-  };
-};
 
 // ------------------------------------------------------------------ pagination
 
-/** `page` (1-based) and `size` (1..500) query parameters of every list. */
-export class CustomerPageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number = 1;
+export class CustomerPageQuery extends PageQuery {}
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  size?: number = 50;
-}
-
-export class CustomerIdParam {
-  @uuidParam()
-  id!: string;
-}
+export class CustomerIdParam extends IdParam {}
 
 // ------------------------------------------------------------------ persons
 

@@ -1,3 +1,4 @@
+import { IdParam, PageQuery, uuidParam } from '../lib/pagination';
 // Request DTOs of the metering service. Volumes are decimal strings (m3, up to 3 decimals), never numbers.
 // Structure is checked here (gateway and the service's ValidationPipe); business rules by the service.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -37,36 +38,10 @@ import { PERIOD_KEY_RE } from './events';
 export const M3_INPUT_RE = /^\d{1,9}(\.\d{1,3})?$/;
 const m3Message = (field: string) => ({ message: `${field} must be m3 as a decimal string with up to 3 decimals` });
 
-const uuidParam = (): PropertyDecorator => {
-  const a = ApiProperty({ format: 'uuid', description: 'Path parameter' });
-  const b = IsUUID('all');
-  return (target, key) => {
-    a(target, key);
-    b(target, key);
-  };
-};
 
-export class MeteringIdParam {
-  @uuidParam()
-  id!: string;
-}
+export class MeteringIdParam extends IdParam {}
 
-export class MeteringPageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  size?: number = 50;
-}
+export class MeteringPageQuery extends PageQuery {}
 
 // ------------------------------------------------------------------ meters
 
