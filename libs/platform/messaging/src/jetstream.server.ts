@@ -26,6 +26,8 @@ export interface JetStreamServerOptions {
   ackWaitMs?: number;
   /** Messages applied in one database transaction. */
   batchSize?: number;
+  /** Batches applied at once, each by its own transaction (events of one aggregate share a lane). */
+  lanes?: number;
   logger?: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
 }
 
@@ -58,6 +60,14 @@ export interface RpcReply<T = unknown> {
 interface Pending {
   msg: JsMsg;
   event: CloudEvent;
+}
+
+/** FNV-1a hash of the aggregate id, modulo the number of lanes. */
+function laneOf(key: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }
 
 /** A handler failed on the fast path: which event, and why. */
@@ -190,26 +200,31 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     return this.opts.backoffMs ?? [200, 1_000, 5_000, 30_000];
   }
 
-  /** Gathers what has arrived while the previous batch was being applied into the next batch. */
+  /**
+   * Gathers what arrived while the previous batch was being applied into the next batch. Messages
+   * are spread over `lanes` by aggregate (`ce-subject`): each lane applies its batches one after
+   * the other, so events of one aggregate keep their order while lanes overlap their database
+   * round trips.
+   */
   private async pump(messages: ConsumerMessages, consumer: string, handler: MessageHandler): Promise<void> {
-    const queue: JsMsg[] = [];
-    let busy: Promise<void> | undefined;
     const batchSize = this.opts.batchSize ?? 200;
-    const drain = async (): Promise<void> => {
-      while (queue.length) {
-        const batch = queue.splice(0, batchSize);
+    const lanes = Array.from({ length: Math.max(1, this.opts.lanes ?? 2) }, () => ({ queue: [] as JsMsg[], busy: undefined as Promise<void> | undefined }));
+    const drain = async (lane: (typeof lanes)[number]): Promise<void> => {
+      while (lane.queue.length) {
+        const batch = lane.queue.splice(0, batchSize);
         await this.applyBatch(batch, consumer, handler).catch((e) => {
           this.opts.logger?.error({ err: e, consumer }, 'batch failed; naking');
           for (const m of batch) m.nak(this.backoff[0]);
         });
       }
-      busy = undefined;
+      lane.busy = undefined;
     };
     for await (const m of messages) {
-      queue.push(m);
-      busy ??= Promise.resolve().then(drain);
+      const lane = lanes[laneOf(m.headers?.get('ce-subject') ?? '', lanes.length)];
+      lane.queue.push(m);
+      lane.busy ??= Promise.resolve().then(() => drain(lane));
     }
-    await busy;
+    await Promise.all(lanes.map((l) => l.busy));
   }
 
   /**
