@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropTenantRlsSql, runAll, tenantRlsSql } from '@supra/platform/database';
+import { dropTenantTablesSql, runAll, tenantTablesRlsSql } from '@supra/platform/database';
 
 const S = 'billing';
 /** Tenant-owned tables, in creation order (dropped in reverse). */
@@ -232,12 +232,11 @@ export class Billing1764100100000 implements MigrationInterface {
          applied_at timestamptz NOT NULL,
          PRIMARY KEY (tenant_id, payment_id, invoice_id)
        )`,
-      ...TABLES.flatMap((t) => tenantRlsSql(`${S}.${t}`)),
+      ...tenantTablesRlsSql(S, TABLES),
     ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const reversed = [...TABLES].reverse();
-    await runAll(q, [...reversed.flatMap((t) => dropTenantRlsSql(`${S}.${t}`)), ...reversed.map((t) => `DROP TABLE ${S}.${t}`)]);
+    await runAll(q, dropTenantTablesSql(S, TABLES));
   }
 }

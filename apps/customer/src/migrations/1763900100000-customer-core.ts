@@ -12,7 +12,7 @@ import {
   TOMA_TYPES,
   VULNERABILITY_KINDS,
 } from '@supra/contracts';
-import { dropTenantRlsSql, runAll, tenantRlsSql } from '@supra/platform/database';
+import { dropTenantTablesSql, runAll, tenantTablesRlsSql } from '@supra/platform/database';
 
 const oneOf = (col: string, values: readonly string[]): string => `CHECK (${col} IN (${values.map((v) => `'${v}'`).join(', ')}))`;
 
@@ -189,13 +189,13 @@ export class CustomerCore1763900100000 implements MigrationInterface {
          CONSTRAINT arco_folio_unique UNIQUE (tenant_id, folio)
        )`,
       `CREATE INDEX arco_open_due ON customer.arco_requests (tenant_id, status, due_date)`,
-      ...TABLES.flatMap((t) => tenantRlsSql(`customer.${t}`)),
+      ...tenantTablesRlsSql('customer', TABLES),
     ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await runAll(q, [
-      ...[...TABLES].reverse().flatMap((t) => [...dropTenantRlsSql(`customer.${t}`), `DROP TABLE customer.${t}`]),
+      ...dropTenantTablesSql('customer', TABLES),
       `DROP FUNCTION customer.search_key(text)`,
       `DROP FUNCTION customer.f_unaccent(text)`,
       // The extensions stay: other schemas of the same database may use them.

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropTenantRlsSql, runAll, tenantRlsSql } from '@supra/platform/database';
+import { dropTenantTablesSql, runAll, tenantTablesRlsSql } from '@supra/platform/database';
 
 const S = 'metering';
 /** Tenant-owned tables, in creation order (dropped in reverse). */
@@ -168,13 +168,11 @@ export class Metering1763900100000 implements MigrationInterface {
          detected_at timestamptz NOT NULL,
          UNIQUE (tenant_id, meter_id, kind, day)
        )`,
-      ...TABLES.flatMap((t) => tenantRlsSql(`${S}.${t}`)),
+      ...tenantTablesRlsSql(S, TABLES),
     ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of [...TABLES].reverse()) {
-      await runAll(q, [...dropTenantRlsSql(`${S}.${t}`), `DROP TABLE ${S}.${t}`]);
-    }
+    await runAll(q, dropTenantTablesSql(S, TABLES));
   }
 }

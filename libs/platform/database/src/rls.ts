@@ -21,3 +21,11 @@ export function dropTenantRlsSql(qualifiedTable: string): string[] {
 export async function runAll(runner: { query(sql: string): Promise<unknown> }, statements: string[]): Promise<void> {
   for (const s of statements) await runner.query(s);
 }
+
+/** RLS on each of a migration's tenant-owned tables. */
+export const tenantTablesRlsSql = (schema: string, tables: readonly string[]): string[] =>
+  tables.flatMap((t) => tenantRlsSql(`${schema}.${t}`));
+
+/** A migration's `down` for those tables: policies off and tables dropped, in reverse creation order. */
+export const dropTenantTablesSql = (schema: string, tables: readonly string[]): string[] =>
+  [...tables].reverse().flatMap((t) => [...dropTenantRlsSql(`${schema}.${t}`), `DROP TABLE ${schema}.${t}`]);
