@@ -171,6 +171,17 @@ export class BillableConsumptionData {
   @ValidateNested()
   @Type(() => BillableProvenance)
   provenance!: BillableProvenance;
+
+  /**
+   * The contract's last billable consumption, after `customer.contract.terminated.v1` (baja or change of
+   * holder): it runs to the final reading, `periodEnd` is the termination instant (end of the effective day in
+   * the tenant's zone) and `period` is the billing period that contains it, so the period is partial. Billing
+   * issues the final invoice from it. Absent (or false) on every regular period; optional so older producers
+   * and consumers stay valid.
+   */
+  @IsOptional()
+  @IsBoolean()
+  final?: boolean;
 }
 export const ConsumptionBillableV1 = defineEvent(
   'metering.consumption.billable.v1',
