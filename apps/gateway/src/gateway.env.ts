@@ -37,6 +37,12 @@ export class GatewayEnv extends BaseServiceEnv {
   @Min(300)
   REFRESH_TOKEN_TTL_SECONDS: number = 7 * 24 * 3600;
 
+  /** How often each instance re-reads the stored signing keys, so a rotation reaches every instance. */
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  SIGNING_KEY_REFRESH_SECONDS: number = 60;
+
   /** Token issued to an admin who must enrol TOTP first: enough to scan a QR code. */
   @IsInt()
   @Min(60)

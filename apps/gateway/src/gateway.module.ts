@@ -1,4 +1,4 @@
-import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ServiceDatabase } from '@supra/platform/database';
 import { SERVICE_ENV } from '@supra/platform/runtime';
@@ -19,6 +19,27 @@ import { keyRingFromPem, loadKeyRing, type KeyRing } from './keys/signing-keys';
 
 /** The signing keys in use (a token, so tests can mint tokens with another clock). */
 export const KEY_RING = Symbol('KEY_RING');
+
+/** Every instance re-reads the key ring periodically, so a rotation done on one reaches all. */
+@Injectable()
+class KeyRingRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  constructor(
+    private readonly tokens: AccessTokens,
+    @Inject(SERVICE_ENV) private readonly env: GatewayEnv,
+  ) {}
+  onApplicationBootstrap(): void {
+    if (this.env.JWT_PRIVATE_KEY) return;
+    const log = createLogger('gateway', this.env.LOG_LEVEL);
+    this.timer = setInterval(() => {
+      this.tokens.refresh().catch((e: unknown) => log.warn({ err: e }, 'could not refresh the signing keys; keeping the current ones'));
+    }, this.env.SIGNING_KEY_REFRESH_SECONDS * 1000);
+    this.timer.unref();
+  }
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -54,6 +75,7 @@ const exported = [
     AdminService,
     ForwardingService,
     RedisLifecycle,
+    KeyRingRefresher,
     { provide: CLOCK, useValue: () => Date.now() },
     {
       provide: SecretBox,

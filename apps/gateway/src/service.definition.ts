@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { BillingRpc, CustomerRpc, MeteringRpc, validateEventData } from '@supra/contracts';
 import type { ServiceDefinition } from '@supra/platform/runtime';
 import { createLogger } from '@supra/platform/telemetry';
-import { RolesAdminController, TenantsAdminController, UsersAdminController } from './admin/admin.controller';
+import { RolesAdminController, SigningKeysAdminController, TenantsAdminController, UsersAdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { forwardingControllers } from './forwarding/forwarding-controllers';
 import type { HttpRpcOperation } from './forwarding/forwarding.service';
@@ -14,6 +14,7 @@ import { findUnguardedRoutes, requiredPermissions } from './http/route-inventory
 import { setupSwagger } from './http/swagger';
 import { JwksController } from './keys/jwks.controller';
 import { Identity1764000000000 } from './migrations/1764000000000-identity';
+import { SigningKeyPermission1764900000000 } from './migrations/1764900000000-signing-key-permission';
 import type { ServiceDatabase } from '@supra/platform/database';
 
 export { GatewayEnv };
@@ -38,8 +39,8 @@ export const gatewayService: ServiceDefinition<GatewayEnv> = {
   schema: 'identity',
   env: GatewayEnv,
   imports: [GatewayModule],
-  controllers: [AuthController, JwksController, TenantsAdminController, UsersAdminController, RolesAdminController, ...forwardingControllers(FORWARDED_OPERATIONS)],
-  migrations: [Identity1764000000000],
+  controllers: [AuthController, JwksController, TenantsAdminController, UsersAdminController, RolesAdminController, SigningKeysAdminController, ...forwardingControllers(FORWARDED_OPERATIONS)],
+  migrations: [Identity1764000000000, SigningKeyPermission1764900000000],
   validateEvent: validateEventData,
   configure: async (app, rt) => {
     const logger = createLogger('gateway', rt.env.LOG_LEVEL);

@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Page } from '@supra/contracts';
-import { validationFailed } from '@supra/platform/errors';
+import { uuidPipe } from '../http/uuid-pipe';
 import type { RequestContext } from '@supra/platform/tenancy';
 import { RequirePermission } from '../http/access-rules';
-import { CurrentRequestContext } from '../http/gateway-request';
+import { CurrentPrincipal, CurrentRequestContext } from '../http/gateway-request';
+import type { Principal } from '../keys/access-tokens';
+import { SessionView } from '../auth/dto/auth.dto';
+import type { SigningKeyInfo } from '../keys/signing-keys';
 import { AdminService } from './admin.service';
 import {
   AdminPageQuery,
@@ -12,6 +15,8 @@ import {
   CreateTenantRequest,
   CreateUserRequest,
   ListUsersQuery,
+  RetireSigningKeyRequest,
+  SigningKeyView,
   RoleView,
   SetUserRolesRequest,
   TenantView,
@@ -20,9 +25,7 @@ import {
   UserView,
 } from './dto/admin.dto';
 
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => validationFailed([{ field: 'id', code: 'isUuid', message: 'id must be a UUID' }]),
-});
+const uuid = uuidPipe;
 
 /** Tenant creation is a platform operator's act: `platform.*` counts only for users of the `platform` tenant. */
 @ApiTags('admin: tenants')
@@ -92,6 +95,34 @@ export class UsersAdminController {
     return this.admin.disableUser(ctx, id);
   }
 
+  @RequirePermission('admin.sessions.manage')
+  @Get(':id/sessions')
+  @ApiOperation({ summary: 'A user’s open device sessions' })
+  @ApiOkResponse({ type: [SessionView] })
+  sessions(@CurrentRequestContext() ctx: RequestContext, @CurrentPrincipal() p: Principal, @Param('id', uuid) id: string): Promise<SessionView[]> {
+    return this.admin.listUserSessions(ctx, id, p.sessionId);
+  }
+
+  @RequirePermission('admin.sessions.manage')
+  @Post(':id/sessions/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End every session of a user (refresh and access tokens stop working at once)' })
+  revokeAll(@CurrentRequestContext() ctx: RequestContext, @Param('id', uuid) id: string): Promise<{ revoked: number }> {
+    return this.admin.revokeUserSessions(ctx, id);
+  }
+
+  @RequirePermission('admin.sessions.manage')
+  @Post(':id/sessions/:sessionId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End one session of a user' })
+  revokeOne(
+    @CurrentRequestContext() ctx: RequestContext,
+    @Param('id', uuid) id: string,
+    @Param('sessionId', uuid) sessionId: string,
+  ): Promise<{ revoked: number }> {
+    return this.admin.revokeUserSessions(ctx, id, sessionId);
+  }
+
   @RequirePermission('admin.roles.manage')
   @Put(':id/roles')
   @ApiOperation({ summary: 'Assign roles to a user (replaces the set; permissions are their union)' })
@@ -134,5 +165,41 @@ export class RolesAdminController {
   @ApiOperation({ summary: 'The permission catalogue (what roles may grant)' })
   permissions(@CurrentRequestContext() ctx: RequestContext): Promise<Array<{ code: string; description: string }>> {
     return this.admin.permissionCatalogue(ctx);
+  }
+}
+
+/**
+ * The access-token signing keys (one set for the whole installation, hence platform operators only).
+ * Rotation: `rotate` makes a new key sign; retire the old one once `safeToRetireAfter` has passed.
+ */
+@ApiTags('admin: signing keys')
+@ApiParam({ name: 'tenant', description: 'Tenant slug (must be the token’s)' })
+@Controller(':tenant/v1/admin/signing-keys')
+export class SigningKeysAdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @RequirePermission('platform.keys.manage')
+  @Get()
+  @ApiOkResponse({ type: [SigningKeyView] })
+  list(): Promise<SigningKeyInfo[]> {
+    return this.admin.listSigningKeys();
+  }
+
+  @RequirePermission('platform.keys.manage')
+  @Post('rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Generate a new signing key; the previous keys stay published until retired' })
+  @ApiOkResponse({ type: [SigningKeyView] })
+  rotate(): Promise<SigningKeyInfo[]> {
+    return this.admin.rotateSigningKey();
+  }
+
+  @RequirePermission('platform.keys.manage')
+  @Post(':kid/retire')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop publishing a key that no longer signs (force: also before its tokens expired, e.g. a leaked key)' })
+  @ApiOkResponse({ type: [SigningKeyView] })
+  retire(@Param('kid') kid: string, @Body() body: RetireSigningKeyRequest): Promise<SigningKeyInfo[]> {
+    return this.admin.retireSigningKey(kid, body.force === true);
   }
 }

@@ -2,6 +2,7 @@ import { DomainError, notFound, conflict, validationFailed } from '@supra/platfo
 
 export const AdminErrors = {
   userNotFound: (id: string) => notFound('ADMIN.USER_NOT_FOUND', 'User', id),
+  sessionNotFound: (id: string) => notFound('ADMIN.SESSION_NOT_FOUND', 'Session', id),
   roleNotFound: (id: string) => notFound('ADMIN.ROLE_NOT_FOUND', 'Role', id),
   emailTaken: (email: string) => conflict('ADMIN.EMAIL_TAKEN', `A user with email ${email} already exists`, { email }),
   roleExists: (name: string) => conflict('ADMIN.ROLE_EXISTS', `A role named ${name} already exists`, { name }),

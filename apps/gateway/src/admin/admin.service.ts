@@ -8,7 +8,11 @@ import { hashPassword } from '../crypto/passwords';
 import type { GatewayEnv } from '../gateway.env';
 import { RedisStore } from '../http/redis-store';
 import { RolesRepository, type RoleRow } from '../identity/roles.repository';
-import { SessionsRepository } from '../identity/sessions.repository';
+import { SessionsRepository, toSessionView } from '../identity/sessions.repository';
+import { AccessTokens } from '../keys/access-tokens';
+import { listSigningKeys, retireSigningKey, rotateSigningKey, SigningKeyErrors, type SigningKeyInfo } from '../keys/signing-keys';
+import { SecretBox } from '../crypto/secret-box';
+import type { SessionView } from '../auth/dto/auth.dto';
 import { TenantsRepository, type TenantRow } from '../identity/tenants.repository';
 import { UsersRepository, type UserRow } from '../identity/users.repository';
 import { onboardTenant } from '../onboarding/onboard-tenant';
@@ -78,6 +82,8 @@ export class AdminService {
     private readonly roles: RolesRepository,
     private readonly sessions: SessionsRepository,
     private readonly store: RedisStore,
+    private readonly tokens: AccessTokens,
+    private readonly box: SecretBox,
     @Inject(SERVICE_ENV) private readonly env: GatewayEnv,
   ) {}
 
@@ -162,6 +168,53 @@ export class AdminService {
       await this.users.setRoles(ctx.tenantId, id, roles.map((r) => r.id));
       return toUserView(u, roles.map((r) => r.name).sort());
     });
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  async listUserSessions(ctx: RequestContext, userId: string, currentSessionId?: string): Promise<SessionView[]> {
+    return this.db.withTenant(ctx, async () => {
+      if (!(await this.users.byId(userId))) throw AdminErrors.userNotFound(userId);
+      return (await this.sessions.openOfUser(userId)).map((r) => toSessionView(r, currentSessionId));
+    });
+  }
+
+  /** Ends one session of a user (`sessionId`) or all of them; returns how many were open. */
+  async revokeUserSessions(ctx: RequestContext, userId: string, sessionId?: string): Promise<{ revoked: number }> {
+    const ids = await this.db.withTenant(ctx, async () => {
+      if (!(await this.users.byId(userId))) throw AdminErrors.userNotFound(userId);
+      if (!sessionId) return this.sessions.revokeAllOfUser(userId, 'revoked_by_admin');
+      if (!(await this.sessions.revoke(sessionId, 'revoked_by_admin', userId))) throw AdminErrors.sessionNotFound(sessionId);
+      return [sessionId];
+    });
+    await this.store.revokeSessions(ids, this.env.ACCESS_TOKEN_TTL_SECONDS);
+    return { revoked: ids.length };
+  }
+
+  // ---------------------------------------------------------------- signing keys (platform operators)
+
+  private keyLifetimes() {
+    return { ttlSeconds: this.env.ACCESS_TOKEN_TTL_SECONDS, refreshSeconds: this.env.SIGNING_KEY_REFRESH_SECONDS };
+  }
+
+  async listSigningKeys(): Promise<SigningKeyInfo[]> {
+    if (this.env.JWT_PRIVATE_KEY) throw SigningKeyErrors.fromEnvironment();
+    return listSigningKeys(this.db, this.keyLifetimes());
+  }
+
+  /** The new key signs at once here, and on other instances within SIGNING_KEY_REFRESH_SECONDS. */
+  async rotateSigningKey(): Promise<SigningKeyInfo[]> {
+    if (this.env.JWT_PRIVATE_KEY) throw SigningKeyErrors.fromEnvironment();
+    await rotateSigningKey(this.db, this.box);
+    await this.tokens.refresh();
+    return this.listSigningKeys();
+  }
+
+  async retireSigningKey(kid: string, force: boolean): Promise<SigningKeyInfo[]> {
+    if (this.env.JWT_PRIVATE_KEY) throw SigningKeyErrors.fromEnvironment();
+    await retireSigningKey(this.db, kid, { force, ...this.keyLifetimes() });
+    await this.tokens.refresh();
+    return this.listSigningKeys();
   }
 
   private async resolveRoles(names: string[]): Promise<RoleRow[]> {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AllowTotpSetupToken, Authenticated, Public } from '../http/access-rules';
 import { ClientMetaOf, CurrentPrincipal } from '../http/gateway-request';
 import type { Principal } from '../keys/access-tokens';
 import { AuthService, type ClientMeta } from './auth.service';
-import { LoginRequest, MeResponse, RefreshRequest, TokenResponse, TotpSetupResponse, TotpVerifyRequest } from './dto/auth.dto';
+import { LoginRequest, MeResponse, RefreshRequest, SessionView, TokenResponse, TotpSetupResponse, TotpVerifyRequest } from './dto/auth.dto';
+import { uuidPipe } from '../http/uuid-pipe';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -36,6 +37,22 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign out this device session (its refresh token and access tokens stop working)' })
   async logout(@CurrentPrincipal() p: Principal): Promise<void> {
     await this.auth.logout(p);
+  }
+
+  @Authenticated()
+  @Get('sessions')
+  @ApiOperation({ summary: 'Your open device sessions (where you are signed in)' })
+  @ApiOkResponse({ type: [SessionView] })
+  sessions(@CurrentPrincipal() p: Principal): Promise<SessionView[]> {
+    return this.auth.listSessions(p);
+  }
+
+  @Authenticated()
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out one of your device sessions (its refresh and access tokens stop working)' })
+  async revokeSession(@CurrentPrincipal() p: Principal, @Param('id', uuidPipe) id: string): Promise<void> {
+    await this.auth.revokeOwnSession(p, id);
   }
 
   @Authenticated()

@@ -1,4 +1,4 @@
-import { DomainError } from '@supra/platform/errors';
+import { DomainError, notFound } from '@supra/platform/errors';
 
 /** Authentication and authorisation failures. Codes are stable: clients and tests match on them. */
 export const AuthErrors = {
@@ -20,6 +20,7 @@ export const AuthErrors = {
   tokenExpired: () => new DomainError('AUTH.TOKEN_EXPIRED', 'The access token has expired', { status: 401 }),
   tokenInvalid: (reason: string) => new DomainError('AUTH.TOKEN_INVALID', 'The access token is not valid', { status: 401, details: { reason } }),
   sessionRevoked: () => new DomainError('AUTH.SESSION_REVOKED', 'The session has been signed out', { status: 401 }),
+  sessionNotFound: (id: string) => notFound('AUTH.SESSION_NOT_FOUND', 'Session', id),
   refreshInvalid: () => new DomainError('AUTH.REFRESH_INVALID', 'The refresh token is not valid or has expired', { status: 401 }),
   refreshReused: () =>
     new DomainError('AUTH.REFRESH_REUSED', 'A refresh token was used twice: the session has been revoked', { status: 401 }),

@@ -11,11 +11,11 @@ import { generateTotpSecret, otpauthUri, verifyTotp } from '../crypto/totp';
 import type { GatewayEnv } from '../gateway.env';
 import { TenantsRepository, type TenantRow } from '../identity/tenants.repository';
 import { UsersRepository, type UserRow } from '../identity/users.repository';
-import { SessionsRepository } from '../identity/sessions.repository';
+import { SessionsRepository, toSessionView } from '../identity/sessions.repository';
 import { RedisStore } from '../http/redis-store';
 import { AccessTokens, TOTP_SETUP_SCOPE, type Principal } from '../keys/access-tokens';
 import { AuthErrors } from './auth.errors';
-import type { LoginRequest, MeResponse, TokenResponse, TotpSetupResponse } from './dto/auth.dto';
+import type { LoginRequest, MeResponse, SessionView, TokenResponse, TotpSetupResponse } from './dto/auth.dto';
 
 export const ADMIN_ROLE = 'admin';
 
@@ -157,6 +157,19 @@ export class AuthService {
   async logout(p: Principal): Promise<void> {
     await this.db.withTenant(this.ctx(p), () => this.sessions.revoke(p.sessionId, 'logout', p.userId));
     await this.store.revokeSessions([p.sessionId], this.env.ACCESS_TOKEN_TTL_SECONDS);
+  }
+
+  /** The caller's open device sessions, so a user can see where they are signed in. */
+  async listSessions(p: Principal): Promise<SessionView[]> {
+    const rows = await this.db.withTenant(this.ctx(p), () => this.sessions.openOfUser(p.userId));
+    return rows.map((r) => toSessionView(r, p.sessionId));
+  }
+
+  /** Signs out one of the caller's own sessions (a lost phone); another user's id is not found. */
+  async revokeOwnSession(p: Principal, sessionId: string): Promise<void> {
+    const revoked = await this.db.withTenant(this.ctx(p), () => this.sessions.revoke(sessionId, 'revoked_by_user', p.userId));
+    if (!revoked) throw AuthErrors.sessionNotFound(sessionId);
+    await this.store.revokeSessions([sessionId], this.env.ACCESS_TOKEN_TTL_SECONDS);
   }
 
   async me(p: Principal): Promise<MeResponse> {

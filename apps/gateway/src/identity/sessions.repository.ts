@@ -18,6 +18,19 @@ export interface SessionRow {
   revokedReason: string | null;
 }
 
+/** The public shape of a session: never its token hashes. */
+export const toSessionView = (s: SessionRow, currentSessionId?: string) => ({
+  id: s.id,
+  deviceName: s.deviceName,
+  userAgent: s.userAgent,
+  ip: s.ip,
+  rotations: s.rotations,
+  createdAt: new Date(s.createdAt).toISOString(),
+  lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+  expiresAt: new Date(s.expiresAt).toISOString(),
+  current: s.id === currentSessionId,
+});
+
 const COLS = `id, tenant_id AS "tenantId", user_id AS "userId", device_name AS "deviceName", user_agent AS "userAgent", ip,
   current_token_hash AS "currentTokenHash", rotated_token_hashes AS "rotatedTokenHashes", rotations,
   created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", revoked_reason AS "revokedReason"`;
@@ -63,6 +76,16 @@ export class SessionsRepository {
       userId ? [id, reason, userId] : [id, reason],
     )) as [unknown[], number];
     return rows.length > 0;
+  }
+
+  /** A user's sessions that can still be used (not revoked, not expired), newest first. */
+  async openOfUser(userId: string): Promise<SessionRow[]> {
+    return (await this.em.query(
+      `SELECT ${COLS} FROM identity.device_sessions
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+        ORDER BY last_used_at DESC, id`,
+      [userId],
+    )) as SessionRow[];
   }
 
   /** Revokes every open session of a user; returns their ids. */

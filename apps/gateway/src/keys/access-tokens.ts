@@ -53,6 +53,18 @@ export class AccessTokens {
     return this.opts.now ? this.opts.now() : Date.now();
   }
 
+  /** Re-reads the stored keys: picks up a rotation (new signing key) or a retirement (key no longer accepted). */
+  async refresh(): Promise<void> {
+    if (!this.opts.reload) return;
+    this.lastReload = this.now();
+    this.ring = await this.opts.reload();
+    this.verifier = createLocalJWKSet({ keys: this.ring.published });
+  }
+
+  get signingKid(): string {
+    return this.ring.signing.kid;
+  }
+
   jwks(): { keys: PublicJwk[] } {
     return { keys: this.ring.published };
   }
@@ -77,9 +89,7 @@ export class AccessTokens {
       return await this.verifyOnce(token);
     } catch (e) {
       if (e instanceof joseErrors.JWKSNoMatchingKey && this.opts.reload && this.now() - this.lastReload > 30_000) {
-        this.lastReload = this.now();
-        this.ring = await this.opts.reload();
-        this.verifier = createLocalJWKSet({ keys: this.ring.published });
+        await this.refresh();
         try {
           return await this.verifyOnce(token);
         } catch (again) {

@@ -50,6 +50,22 @@ interface KeyRow {
   private_key_sealed: string;
 }
 
+type Querier = { query(sql: string, params?: unknown[]): Promise<unknown> };
+
+async function insertNewKey(em: Querier, box: SecretBox): Promise<string> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = await exportJWK(createPublicKey(privateKey));
+  const kid = await calculateJwkThumbprint(jwk);
+  const pub = await publicJwk(privateKey, kid, 'EdDSA');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  // clock_timestamp(), not now(): two keys made in one transaction must still order by creation.
+  await em.query(
+    `INSERT INTO identity.signing_keys (kid, alg, public_jwk, private_key_sealed, created_at) VALUES ($1, $2, $3, $4, clock_timestamp())`,
+    [kid, 'EdDSA', JSON.stringify(pub), box.seal(pem, `signing-key:${kid}`)],
+  );
+  return kid;
+}
+
 /**
  * Keys kept in `identity.signing_keys`, the private half sealed with AES-256-GCM under
  * SUPRA_SECRET_KEY. The first gateway to boot generates an Ed25519 key (under an advisory lock, so
@@ -67,17 +83,7 @@ export async function loadKeyRing(db: ServiceDatabase, box: SecretBox): Promise<
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('supra-identity-signing-key'))`);
       rows = await read();
       if (!rows.length) {
-        const { privateKey } = generateKeyPairSync('ed25519');
-        const jwk = await exportJWK(createPublicKey(privateKey));
-        const kid = await calculateJwkThumbprint(jwk);
-        const pub = await publicJwk(privateKey, kid, 'EdDSA');
-        const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        await em.query(`INSERT INTO identity.signing_keys (kid, alg, public_jwk, private_key_sealed) VALUES ($1, $2, $3, $4)`, [
-          kid,
-          'EdDSA',
-          JSON.stringify(pub),
-          box.seal(pem, `signing-key:${kid}`),
-        ]);
+        await insertNewKey(em, box);
         rows = await read();
       }
     }
@@ -88,4 +94,92 @@ export async function loadKeyRing(db: ServiceDatabase, box: SecretBox): Promise<
       published: rows.map((r) => r.public_jwk),
     };
   });
+}
+
+export interface SigningKeyInfo {
+  kid: string;
+  alg: SigningAlg;
+  status: 'active' | 'retired';
+  /** The newest active key: the one that signs new tokens. */
+  signing: boolean;
+  createdAt: string;
+  retiredAt: string | null;
+  /** For an active key that no longer signs: from when retiring it cannot cut off a valid token. */
+  safeToRetireAfter: string | null;
+}
+
+export const SigningKeyErrors = {
+  fromEnvironment: () =>
+    new DomainError('GATEWAY.SIGNING_KEY_FROM_ENV', 'The signing key comes from JWT_PRIVATE_KEY: rotate it in the environment', { status: 409 }),
+  notFound: (kid: string) => new DomainError('GATEWAY.SIGNING_KEY_NOT_FOUND', `No signing key ${kid}`, { status: 404, details: { kid } }),
+  inUse: (kid: string) =>
+    new DomainError('GATEWAY.SIGNING_KEY_IN_USE', 'This key signs new tokens: rotate first, then retire it', { status: 409, details: { kid } }),
+  stillVerifying: (kid: string, after: string) =>
+    new DomainError('GATEWAY.SIGNING_KEY_STILL_VERIFYING', 'Tokens signed with this key may still be valid; retire it later or with force', {
+      status: 409,
+      details: { kid, safeToRetireAfter: after },
+    }),
+};
+
+interface KeyInfoRow {
+  kid: string;
+  alg: SigningAlg;
+  status: 'active' | 'retired';
+  created_at: Date;
+  retired_at: Date | null;
+}
+
+/**
+ * An active key stops signing when a newer one is created; instances notice within
+ * `refreshSeconds`, and what they signed until then lives `ttlSeconds` more.
+ */
+export function listSigningKeys(db: ServiceDatabase, lifetimes: { ttlSeconds: number; refreshSeconds: number }): Promise<SigningKeyInfo[]> {
+  return db.asSystem(async (em) => {
+    const rows = (await em.query(
+      `SELECT kid, alg, status, created_at, retired_at FROM identity.signing_keys ORDER BY created_at DESC, kid`,
+    )) as KeyInfoRow[];
+    const active = rows.filter((r) => r.status === 'active');
+    return rows.map((r) => {
+      const successor = active.filter((a) => a.created_at > r.created_at).at(-1);
+      const safe = r.status === 'active' && successor
+        ? new Date(successor.created_at.getTime() + (lifetimes.ttlSeconds + lifetimes.refreshSeconds) * 1000).toISOString()
+        : null;
+      return {
+        kid: r.kid,
+        alg: r.alg,
+        status: r.status,
+        signing: r === active[0],
+        createdAt: r.created_at.toISOString(),
+        retiredAt: r.retired_at ? r.retired_at.toISOString() : null,
+        safeToRetireAfter: safe,
+      };
+    });
+  });
+}
+
+/** A new Ed25519 key becomes the signing key; the old ones stay published until retired. */
+export function rotateSigningKey(db: ServiceDatabase, box: SecretBox): Promise<string> {
+  return db.asSystem(async (em) => {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('supra-identity-signing-key'))`);
+    return insertNewKey(em, box);
+  });
+}
+
+/**
+ * Stops publishing a key: tokens it signed are refused from the next ring refresh on. Refused for
+ * the signing key, and before `safeToRetireAfter` unless `force` (a compromised key).
+ */
+export async function retireSigningKey(
+  db: ServiceDatabase,
+  kid: string,
+  opts: { force: boolean; ttlSeconds: number; refreshSeconds: number; now?: Date },
+): Promise<void> {
+  const keys = await listSigningKeys(db, opts);
+  const key = keys.find((k) => k.kid === kid);
+  if (!key) throw SigningKeyErrors.notFound(kid);
+  if (key.status === 'retired') return;
+  if (key.signing) throw SigningKeyErrors.inUse(kid);
+  const now = opts.now ?? new Date();
+  if (!opts.force && key.safeToRetireAfter && new Date(key.safeToRetireAfter) > now) throw SigningKeyErrors.stillVerifying(kid, key.safeToRetireAfter);
+  await db.asSystem((em) => em.query(`UPDATE identity.signing_keys SET status = 'retired', retired_at = now() WHERE kid = $1 AND status = 'active'`, [kid]));
 }

@@ -195,3 +195,20 @@ export class RoleView {
   @ApiProperty() description!: string;
   @ApiProperty({ type: [String] }) permissions!: string[];
 }
+
+export class RetireSigningKeyRequest {
+  @ApiPropertyOptional({ default: false, description: 'Retire even if tokens it signed may still be valid (they are refused from then on)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class SigningKeyView {
+  @ApiProperty() kid!: string;
+  @ApiProperty({ enum: ['EdDSA', 'ES256'] }) alg!: string;
+  @ApiProperty({ enum: ['active', 'retired'] }) status!: string;
+  @ApiProperty({ description: 'Signs new access tokens' }) signing!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) retiredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) safeToRetireAfter!: string | null;
+}

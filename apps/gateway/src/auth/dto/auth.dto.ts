@@ -67,3 +67,16 @@ export class MeResponse {
   @ApiProperty() totpEnabled!: boolean;
   @ApiProperty() sessionId!: string;
 }
+
+/** A device session (one sign-in, one refresh-token family); never carries a token or its hash. */
+export class SessionView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String }) deviceName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ description: 'How many times its refresh token was rotated' }) rotations!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() lastUsedAt!: string;
+  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ description: 'The session of the token that asked' }) current!: boolean;
+}
