@@ -4,6 +4,7 @@ import { validateEventData } from '@supra/contracts';
 import { MeteringModule } from './metering.module';
 import { Messaging1763900000000 } from './migrations/1763900000000-messaging';
 import { Metering1763900100000 } from './migrations/1763900100000-metering';
+import { EstimationFinalReadings1763900200000 } from './migrations/1763900200000-estimation-final-readings';
 
 export class MeteringEnv extends BaseServiceEnv {}
 
@@ -13,6 +14,6 @@ export const meteringService: ServiceDefinition<MeteringEnv> = {
   schema: 'metering',
   env: MeteringEnv,
   imports: [MeteringModule],
-  migrations: [Messaging1763900000000, Metering1763900100000],
+  migrations: [Messaging1763900000000, Metering1763900100000, EstimationFinalReadings1763900200000],
   validateEvent: validateEventData,
 };

@@ -182,6 +182,10 @@ describe('metering service', () => {
     const byPeriod = Object.fromEntries(mine.map((d) => [d.period, d]));
     expect(byPeriod['2025-11']).toMatchObject({ consumptionM3: '30.000', estimated: false });
     expect(byPeriod['2026-01']).toMatchObject({ consumptionM3: '31.000', estimated: true, provenance: { method: 'estimated' } });
+    expect(byPeriod['2026-01'].provenance).toMatchObject({
+      rules: ['estimate:average_last_periods'],
+      inputs: { rule: 'average_last_periods', periods: '2025-10,2025-11,2025-12', totalM3: '92.000', totalDays: 92, skipped: [] },
+    });
     expect(byPeriod['2026-02']).toMatchObject({ consumptionM3: '28.000', estimated: true });
     expect(byPeriod['2026-03']).toMatchObject({ consumptionM3: '41.000', estimated: false, adjustmentM3: '-59.000' });
     // Nothing lost: everything billed equals everything measured.
@@ -189,6 +193,26 @@ describe('metering service', () => {
     expect(billed).toBe((value + 100) * 1000);
     const series = await call<{ points: Array<{ bucket: string; consumptionM3: string }> }>('tomas.consumption', { id: tomaId, bucket: 'month', from: '2025-10-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
     expect(series.points).toEqual(expect.arrayContaining([{ bucket: '2026-03', consumptionM3: '100.000', estimated: false }]));
+  });
+
+  it('estimates from the same period last year when there is too little recent history, and records why', async () => {
+    const { tomaId } = await toma();
+    const m = await meterOn(tomaId, '0', '2025-02-25T10:00:00Z');
+    // One real period only (March 2025: 62 m3 over 31 days): the average of recent periods needs two.
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '62', readAt: '2025-03-31T12:00:00Z' });
+    await call('consumption.close-period', { period: '2025-03' });
+    await call('consumption.close-period', { period: '2026-03' });
+    const mine = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    const est = mine.find((d) => d.period === '2026-03');
+    expect(est).toMatchObject({
+      consumptionM3: '62.000',
+      estimated: true,
+      provenance: {
+        method: 'estimated',
+        rules: ['estimate:same_period_last_year', 'estimate:average_last_periods:skip'],
+        inputs: { rule: 'same_period_last_year', lastYearPeriod: '2025-03', lastYearM3: '62.000', lastYearDays: 31, skipped: [{ method: 'average_last_periods', reason: expect.stringContaining('1 real period') }] },
+      },
+    });
   });
 
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {

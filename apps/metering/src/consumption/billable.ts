@@ -1,4 +1,5 @@
 import { computeConsumption } from '../vee/consumption';
+import { settleEstimationPool } from '../vee/estimation-pool';
 import { type M3, ZERO, fmtM3, m3 } from '../vee/m3';
 
 /** A register reading as the consumption chain sees it. */
@@ -68,54 +69,13 @@ export interface Settlement {
  * sum(billed) - sum(measured) == pool, so nothing is billed twice and nothing is lost.
  */
 export function settleMeasured(measuredM3: string, poolM3: string): Settlement {
-  const measured = m3(measuredM3);
-  const pool = m3(poolM3);
-  const net = measured.minus(pool);
-  const billed = net.isNegative() ? ZERO : net;
-  return { billedM3: fmtM3(billed), adjustmentM3: fmtM3(billed.minus(measured)), poolAfterM3: fmtM3(billed.minus(net)) };
+  // The cursor keeps the pool as m3 billed ahead (>= 0); the VEE settlement counts it as estimates billed.
+  const s = settleEstimationPool({ measuredM3, estimatedPeriods: [{ periodKey: 'pool', estimatedM3: poolM3 }] });
+  return { billedM3: s.billableM3, adjustmentM3: s.adjustmentM3, poolAfterM3: fmtM3(m3(s.carryForwardM3).negated()) };
 }
 
 /** An estimated period adds its estimate to the pool; it is settled by the next real measurement. */
 export function settleEstimated(estimateM3: string, poolM3: string): Settlement {
   const e = m3(estimateM3);
   return { billedM3: fmtM3(e), adjustmentM3: '0.000', poolAfterM3: fmtM3(m3(poolM3).plus(e)) };
-}
-
-export interface EstimateInput {
-  /** Earlier measured periods of the toma: consumption and length in days. */
-  history: Array<{ period: string; consumptionM3: string; days: number; estimated: boolean }>;
-  /** Days of the period to estimate. */
-  days: number;
-  /** Average daily m3 of the toma's class, when known. */
-  classDailyAverageM3?: string;
-}
-
-export interface Estimate {
-  estimateM3: string;
-  rule: 'average_last_periods' | 'class_average';
-  inputs: Record<string, unknown>;
-}
-
-/**
- * Estimation fallback while the VEE estimators are wired: daily average of up to the last 3 measured
- * periods times the days of the period, else the class's daily average. Null when nothing supports an
- * estimate.
- */
-export function estimatePeriod(input: EstimateInput): Estimate | null {
-  const measured = input.history.filter((h) => !h.estimated && h.days > 0).slice(0, 3);
-  if (measured.length) {
-    const total = measured.reduce((s, h) => s.plus(m3(h.consumptionM3)), ZERO);
-    const days = measured.reduce((s, h) => s + h.days, 0);
-    const daily = total.dividedBy(days);
-    return {
-      estimateM3: fmtM3(daily.times(input.days)),
-      rule: 'average_last_periods',
-      inputs: { periods: measured.map((h) => ({ period: h.period, consumptionM3: h.consumptionM3, days: h.days })), dailyAverageM3: daily.toFixed(6), days: input.days },
-    };
-  }
-  if (input.classDailyAverageM3 !== undefined) {
-    const daily = m3(input.classDailyAverageM3);
-    return { estimateM3: fmtM3(daily.times(input.days)), rule: 'class_average', inputs: { classDailyAverageM3: input.classDailyAverageM3, days: input.days } };
-  }
-  return null;
 }

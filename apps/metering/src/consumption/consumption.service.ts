@@ -17,7 +17,8 @@ import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
 import { daysInPeriod, parsePeriodKey, type BillingPeriod } from '@supra/domain/periods';
-import { expectedFromHistory } from '../vee/history';
+import { DEFAULT_ESTIMATION_ORDER, chooseEstimate, lastYearPeriodKey, type ChosenEstimate, type EstimationMethod } from '../vee/estimation';
+import { VeeError } from '../vee/vee.errors';
 import { fmtM3, m3 } from '../vee/m3';
 import { computeConsumption } from '../vee/consumption';
 import { detectAnomalies, type MeterDay } from '../anomalies/anomaly-detection';
@@ -37,9 +38,6 @@ interface ChainRow {
   register_digits: number;
   vee: { outcomes?: string[] };
 }
-
-/** Periods of history the estimate averages. */
-const ESTIMATE_PERIODS = 3;
 
 /** Billable consumption per contract and period, the estimation pool, the consumption series, daily summaries. */
 @Injectable()
@@ -128,11 +126,9 @@ export class ConsumptionService {
         },
       };
     } else {
-      const history = await this.readings.history(em, tomaId);
-      const days = daysInPeriod(period);
-      const exp = expectedFromHistory(history, ESTIMATE_PERIODS, days);
-      if (!exp) return { skipped: 'no usable reading in the period and no history to estimate from' };
-      const s = settleEstimated(fmtM3(exp.expected), pool);
+      const est = await this.estimate(em, tomaId, period);
+      if ('none' in est) return { skipped: est.none };
+      const s = settleEstimated(est.valueM3, pool);
       poolAfter = s.poolAfterM3;
       data = {
         meterId: last?.meter_id,
@@ -141,16 +137,9 @@ export class ConsumptionService {
         adjustmentM3: s.adjustmentM3,
         provenance: {
           readingIds: [],
-          rules: ['estimate:average_last_periods'],
+          rules: [`estimate:${est.method}`, ...est.skipped.map((x) => `estimate:${x.method}:skip`)],
           method: 'estimated',
-          inputs: {
-            rule: 'average_last_periods',
-            periods: exp.used.map((h) => ({ period: h.periodKey, consumptionM3: h.consumptionM3, days: h.days })),
-            dailyRateM3: exp.dailyRate.toFixed(6),
-            days,
-            poolBeforeM3: pool,
-            poolAfterM3: s.poolAfterM3,
-          },
+          inputs: { rule: est.method, ...est.inputs, skipped: est.skipped, order: est.order, poolBeforeM3: pool, poolAfterM3: s.poolAfterM3 },
         },
       };
     }
@@ -177,6 +166,38 @@ export class ConsumptionService {
     );
     await this.outbox.add({ type: ConsumptionBillableV1.type, subject: tomaId, data: event }, em);
     return event.estimated ? 'estimated' : 'measured';
+  }
+
+  /**
+   * The one estimation path: loads what each VEE strategy needs (the toma's history, the same period last
+   * year, its class average) and lets `chooseEstimate` take the first that applies in the tenant's order.
+   */
+  private async estimate(em: EntityManager, tomaId: string, period: BillingPeriod): Promise<(ChosenEstimate & { order: readonly EstimationMethod[] }) | { none: string }> {
+    const history = await this.readings.history(em, tomaId);
+    const lastYear = lastYearPeriodKey(period.key);
+    const order = await this.estimationOrder(em);
+    try {
+      const chosen = chooseEstimate({
+        periodKey: period.key,
+        days: daysInPeriod(period),
+        // Only periods before this one: a re-run never estimates from its own future.
+        history: history.filter((h) => h.periodKey < period.key),
+        samePeriodLastYear: history.find((h) => h.periodKey === lastYear) ?? null,
+        classAverageDailyM3: await this.readings.classAverageDaily(em, tomaId, period.start),
+      }, order);
+      return { ...chosen, order };
+    } catch (e) {
+      if (e instanceof VeeError && e.code === 'METERING.VEE_NO_ESTIMATE') {
+        return { none: `no usable reading in the period and no estimate applies (${order.join(', ')})` };
+      }
+      throw e;
+    }
+  }
+
+  /** The tenant's estimation order (metering.settings), else the VEE default. */
+  private async estimationOrder(em: EntityManager): Promise<readonly EstimationMethod[]> {
+    const r = await one<{ estimation_order: EstimationMethod[] }>(em, `SELECT estimation_order FROM metering.settings`);
+    return r?.estimation_order?.length ? r.estimation_order : DEFAULT_ESTIMATION_ORDER;
   }
 
   /** Consumption series of a toma for charts: readings' consumption bucketed by local day or month. */

@@ -55,6 +55,8 @@ export interface NewReading extends RecordReadingBody {
 const DOUBTFUL: ReadonlySet<ReadingIncidence> = new Set(['meter_damaged', 'meter_illegible', 'tampered']);
 /** Statuses a consumption can be computed from. */
 export const BILLABLE_STATUSES = `('valid','approved','edited')`;
+/** Fewer tomas than this in a class and its average is not used (VEE class rules, class-average estimate). */
+export const CLASS_MIN_TOMAS = 3;
 /** How far into the future a reading may be dated (clock skew of handhelds). */
 const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
 
@@ -117,7 +119,7 @@ export class ReadingsService {
         days: Math.max(1, daysBetween(localDateOf(new Date(prev.read_at), DEFAULT_TIME_ZONE), localDateOf(readAt, DEFAULT_TIME_ZONE))),
         occupied: await this.occupied(em, meter.toma_id),
         history: await this.history(em, meter.toma_id),
-        classAverageDailyM3: null,
+        classAverageDailyM3: await this.classAverageDaily(em, meter.toma_id, readAt),
         registerReadings: [...(await this.lastValues(em, meter.id, 2)), value],
         readAt: readAt.toISOString(),
         window: { opensAt: new Date(prev.read_at).toISOString(), closesAt: new Date(this.clock.now().getTime() + FUTURE_TOLERANCE_MS).toISOString() },
@@ -311,19 +313,47 @@ export class ReadingsService {
     return Number(r?.n ?? 0) > 0;
   }
 
-  /** Past billing periods of the toma, oldest first (measured volume where real). */
+  /**
+   * Past billing periods of the toma, oldest first. A real period that settled estimates measured from the
+   * start of the first estimated period before it, so its days run from there: otherwise its measured volume
+   * (which spans the unread periods) would look like one period's and inflate the daily rate.
+   */
   async history(em: EntityManager, tomaId: string): Promise<HistoryPeriod[]> {
     const list = await rows<{ period: string; consumption_m3: string; measured_m3: string | null; estimated: boolean; period_start: Date; period_end: Date }>(
       em,
-      `SELECT period, consumption_m3, measured_m3, estimated, period_start, period_end FROM metering.billable_consumptions WHERE toma_id = $1 ORDER BY period_start`,
+      `SELECT period, consumption_m3, measured_m3, estimated, period_start, period_end FROM metering.billable_consumptions WHERE toma_id = $1 ORDER BY period_start, period_end`,
       [tomaId],
     );
-    return list.map((b) => ({
-      periodKey: b.period,
-      consumptionM3: b.estimated ? b.consumption_m3 : (b.measured_m3 ?? b.consumption_m3),
-      days: Math.max(1, Math.round((new Date(b.period_end).getTime() - new Date(b.period_start).getTime()) / 86_400_000)),
-      estimated: b.estimated,
-    }));
+    let spanStart: Date | null = null;
+    return list.map((b) => {
+      const start: Date = b.estimated ? new Date(b.period_start) : (spanStart ?? new Date(b.period_start));
+      spanStart = b.estimated ? (spanStart ?? new Date(b.period_start)) : null;
+      return {
+        periodKey: b.period,
+        consumptionM3: b.estimated ? b.consumption_m3 : (b.measured_m3 ?? b.consumption_m3),
+        days: Math.max(1, Math.round((new Date(b.period_end).getTime() - start.getTime()) / 86_400_000)),
+        estimated: b.estimated,
+      };
+    });
+  }
+
+  /**
+   * Average daily m3 of the toma's class (toma type) over the last year's real periods that settled no
+   * estimate, from at least CLASS_MIN_TOMAS other tomas; null when the class is too small to speak for.
+   */
+  async classAverageDaily(em: EntityManager, tomaId: string, at: Date): Promise<string | null> {
+    const r = await one<{ daily: string | null; tomas: string }>(
+      em,
+      `SELECT (sum(b.measured_m3) / nullif(sum(extract(epoch FROM b.period_end - b.period_start) / 86400), 0))::numeric(14,6)::text AS daily,
+              count(DISTINCT b.toma_id) AS tomas
+         FROM metering.billable_consumptions b
+         JOIN metering.tomas t ON t.id = b.toma_id
+        WHERE t.toma_type = (SELECT toma_type FROM metering.tomas WHERE id = $1) AND b.toma_id <> $1
+          AND NOT b.estimated AND b.adjustment_m3 = 0 AND b.measured_m3 IS NOT NULL
+          AND b.period_end <= $2 AND b.period_end > $2::timestamptz - interval '1 year'`,
+      [tomaId, at],
+    );
+    return r?.daily && Number(r.tomas) >= CLASS_MIN_TOMAS ? r.daily : null;
   }
 
   private async lastValues(em: EntityManager, meterId: string, n: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { HistoryPeriod } from './history';
-import { averageOfLastPeriods, chooseEstimate, classAverage, samePeriodLastYear } from './estimation';
+import { averageOfLastPeriods, chooseEstimate, classAverage, lastYearPeriodKey, samePeriodLastYear } from './estimation';
 import { VeeError } from './vee.errors';
 
 const p = (periodKey: string, consumptionM3: string, days: number, estimated = false): HistoryPeriod => ({ periodKey, consumptionM3, days, estimated });
@@ -70,5 +70,13 @@ describe('chooseEstimate', () => {
     expect(() => chooseEstimate({ periodKey: '2026-10', days: 31, history: [] })).toThrow(
       expect.objectContaining({ code: 'METERING.VEE_NO_ESTIMATE', details: expect.objectContaining({ periodKey: '2026-10' }) }),
     );
+  });
+});
+
+describe('lastYearPeriodKey', () => {
+  it('keeps the month or bimester and goes one year back', () => {
+    expect(lastYearPeriodKey('2026-03')).toBe('2025-03');
+    expect(lastYearPeriodKey('2026-B1')).toBe('2025-B1');
+    expect(() => lastYearPeriodKey('March')).toThrow(VeeError);
   });
 });

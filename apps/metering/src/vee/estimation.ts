@@ -37,6 +37,13 @@ export const DEFAULT_ESTIMATION_ORDER: readonly EstimationMethod[] = Object.free
   'class_average',
 ]);
 
+/** The same billing period one year earlier: "2026-03" -> "2025-03", "2026-B2" -> "2025-B2". */
+export function lastYearPeriodKey(periodKey: string): string {
+  const m = /^(\d{4})-(.+)$/.exec(periodKey);
+  if (!m) throw new VeeError('METERING.VEE_INVALID_INPUT', `Invalid period key: ${periodKey}`, { periodKey });
+  return `${Number(m[1]) - 1}-${m[2]}`;
+}
+
 /** Each strategy returns its estimate, or the reason it does not apply. */
 type Attempt = EstimationResult | { skipped: string };
 
