@@ -218,24 +218,41 @@ describe('metering service', () => {
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {
     const { tomaId } = await toma();
     const m = await call<MeterView>('meters.create', { serial: `SIM-${ns}`, meterType: 'smart', tomaId, installedAt: '2026-01-01T06:00:00Z', initialRegisterM3: '10' });
-    let reg = 10;
-    for (const day of ['2026-01-02', '2026-01-03', '2026-01-04']) {
-      const first = reg;
-      reg += 0.5;
+    const summary = async (day: string, first: number, last: number, lastTs = `${day}T23:45:00Z`) => {
       const ce = buildCloudEvent('ingestion', {
         type: 'ingestion.meter-day.summarized.v1', subject: m.serial, tenantId: TENANT, tenantSlug: 'demo',
         data: {
-          meterId: m.serial, day, timeZone: 'America/Mexico_City', revision: 1, firstTs: `${day}T06:15:00Z`, lastTs: `${day}T23:45:00Z`,
-          firstRegisterM3: first.toFixed(3), lastRegisterM3: reg.toFixed(3), consumptionM3: '0.500', minNightFlowLps: '0.010', alarms: [], readings: 96, gaps: 0, flaggedReadings: 0,
+          meterId: m.serial, day, timeZone: 'America/Mexico_City', revision: 1, firstTs: `${day}T06:15:00Z`, lastTs,
+          firstRegisterM3: first.toFixed(3), lastRegisterM3: last.toFixed(3), consumptionM3: (last - first).toFixed(3), minNightFlowLps: '0.010', alarms: [], readings: 96, gaps: 0, flaggedReadings: 0,
         },
       });
       const msg = encodeBinary(ce);
       await rt.nats.js.publish(Subjects.event(ns, 'demo', ce.type), msg.payload, { headers: toMsgHdrs(msg.headers), msgID: ce.id });
+    };
+    let reg = 10;
+    for (const day of ['2026-01-02', '2026-01-03', '2026-01-04']) {
+      await summary(day, reg, reg + 0.5);
+      reg += 0.5;
     }
+    // Smart VEE: a register that went backwards is rejected; a day summarised with a last reading two days later is outside its window.
+    await summary('2026-01-05', reg, reg - 0.2);
+    await summary('2026-01-06', reg, reg + 0.4, '2026-01-08T12:00:00Z');
+    const smart = await until(async () => {
+      const page = await call<Page<ReadingView>>('tomas.readings', { id: tomaId });
+      return page.data.filter((r) => r.source === 'smart').length === 5 ? page.data : undefined;
+    }, 'five smart readings');
+    const byDay = (iso: string) => smart.find((r) => r.readAt.startsWith(iso));
+    expect(byDay('2026-01-04')).toMatchObject({ status: 'valid', consumptionM3: '0.500', flags: [] });
+    expect(byDay('2026-01-05')).toMatchObject({ status: 'rejected', flags: [expect.objectContaining({ rule: 'negative_consumption', severity: 'reject' })] });
+    expect(byDay('2026-01-08')).toMatchObject({ status: 'rejected', flags: [expect.objectContaining({ rule: 'reading_window', message: 'Reading taken after its window' })] });
     const leak = await until(async () => (await outboxOf('metering.anomaly.detected.v1')).map((e) => e.event.data).find((d) => d.meterId === m.id), 'leak anomaly');
     expect(leak).toMatchObject({ kind: 'leak', tomaId, evidence: { thresholdLps: '0.003', nights: [{ day: '2026-01-02' }, { day: '2026-01-03' }, { day: '2026-01-04' }] } });
     await call('consumption.close-period', { period: '2026-01' });
     const billable = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId);
     expect(billable).toMatchObject({ consumptionM3: '1.500', estimated: false, provenance: { method: 'daily_summaries' } });
+    // The provenance carries the smart rules that judged the last reading.
+    expect((billable?.provenance as { rules: string[] }).rules).toEqual(
+      expect.arrayContaining(['reading_window:pass', 'negative_consumption:pass', 'zero_on_occupied:pass', 'high_vs_history:skip', 'spike:skip', 'stopped_meter:skip']),
+    );
   });
 });

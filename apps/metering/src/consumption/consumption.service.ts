@@ -11,23 +11,29 @@ import {
   type ClosePeriodView,
   type ConsumptionSeriesView,
   type MeterDaySummarizedData,
+  type ReadingStatus,
+  type ReadingView,
   type TomaConsumptionRequest,
 } from '@supra/contracts';
 import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
-import { daysInPeriod, parsePeriodKey, type BillingPeriod } from '@supra/domain/periods';
+import { addDays, daysBetween, daysInPeriod, localDateOf, parsePeriodKey, startOfLocalDay, type BillingPeriod } from '@supra/domain/periods';
 import { DEFAULT_ESTIMATION_ORDER, chooseEstimate, lastYearPeriodKey, type ChosenEstimate, type EstimationMethod } from '../vee/estimation';
 import { VeeError } from '../vee/vee.errors';
 import { fmtM3, m3 } from '../vee/m3';
 import { computeConsumption } from '../vee/consumption';
 import { detectAnomalies, type MeterDay } from '../anomalies/anomaly-detection';
-import { BILLABLE_STATUSES, ReadingsService } from '../readings/readings.service';
+import { BILLABLE_STATUSES, FUTURE_TOLERANCE_MS, ReadingsService } from '../readings/readings.service';
+import { validateSmartDay } from '../vee/smart-validation';
 import type { MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
 import { meteringError } from '../shared/metering.errors';
 import { DEFAULT_TIME_ZONE, one, rows } from '../shared/sql';
 import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } from './billable';
+
+/** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
+const SMART_LOOKBACK_DAYS = 14;
 
 interface ChainRow {
   id: string;
@@ -249,34 +255,56 @@ export class ConsumptionService {
     });
   }
 
-  private async smartReading(em: EntityManager, meter: MeterRow, d: MeterDaySummarizedData): Promise<void> {
+  /** The day's last register as a smart reading, judged by the smart-meter VEE rules (vee/smart-validation). */
+  private async smartReading(em: EntityManager, meter: MeterRow, d: MeterDaySummarizedData): Promise<string> {
+    const tomaId = meter.toma_id as string;
     const readAt = new Date(d.lastTs);
-    const prev = await one<{ value_m3: string; read_at: Date }>(
+    const prev = await one<{ id: string; value_m3: string; read_at: Date }>(
       em,
-      `SELECT value_m3, read_at FROM metering.readings WHERE meter_id = $1 AND value_m3 IS NOT NULL AND status <> 'rejected' AND read_at < $2 ORDER BY read_at DESC LIMIT 1`,
+      `SELECT id, value_m3, read_at FROM metering.readings WHERE meter_id = $1 AND value_m3 IS NOT NULL AND status <> 'rejected' AND read_at < $2 ORDER BY read_at DESC LIMIT 1`,
       [meter.id, readAt],
+    );
+    const previousDays = await rows<{ day: string; consumption_m3: string; last_register_m3: string }>(
+      em,
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, consumption_m3, last_register_m3 FROM metering.daily_summaries
+        WHERE meter_id = $1 AND day < $2::date AND day >= $2::date - $3::int ORDER BY day`,
+      [meter.id, d.day, SMART_LOOKBACK_DAYS],
     );
     const value = fmtM3(m3(d.lastRegisterM3));
     const c = prev ? computeConsumption({ previousReading: prev.value_m3, currentReading: value, register: { digits: meter.register_digits } }) : null;
-    const negative = c !== null && m3(c.consumptionM3).isNegative();
-    const flags = negative ? [{ rule: 'negative_consumption', severity: 'reject', message: `Register went back to ${value} m3` }] : [];
-    await em.query(
+    const zone = d.timeZone ?? DEFAULT_TIME_ZONE;
+    const dayEnd = startOfLocalDay(addDays(d.day, 1), zone);
+    const latest = new Date(this.clock.now().getTime() + FUTURE_TOLERANCE_MS);
+    let status: ReadingStatus = 'valid';
+    let flags: ReadingView['flags'] = [];
+    let vee: Record<string, unknown> = { summaryDay: d.day, revision: d.revision };
+    if (c) {
+      const verdict = validateSmartDay({
+        day: d.day,
+        consumptionM3: c.consumptionM3,
+        days: Math.max(1, daysBetween(localDateOf(new Date(prev!.read_at), zone), d.day)),
+        lastRegisterM3: value,
+        readAt: readAt.toISOString(),
+        window: { opensAt: startOfLocalDay(d.day, zone).toISOString(), closesAt: (latest < dayEnd ? latest : dayEnd).toISOString() },
+        occupied: await this.readings.occupied(em, tomaId),
+        history: await this.readings.history(em, tomaId),
+        classAverageDailyM3: await this.readings.classAverageDaily(em, tomaId, readAt),
+        previousDays: previousDays.map((x) => ({ day: x.day, consumptionM3: x.consumption_m3, lastRegisterM3: x.last_register_m3 })),
+      });
+      status = verdict.status;
+      flags = verdict.results.filter((x) => !x.passed).map((x) => ({ rule: x.rule, severity: x.severity, message: x.detail }));
+      vee = { ...vee, outcomes: verdict.outcomes, method: c.method, rolledOver: c.rolledOver, previousReadingId: prev!.id };
+    }
+    const saved = await one<{ id: string }>(
+      em,
       `INSERT INTO metering.readings (id, tenant_id, meter_id, toma_id, value_m3, read_at, source, status, consumption_m3, flags, vee)
        VALUES ($1,$2,$3,$4,$5,$6,'smart',$7,$8,$9,$10)
-       ON CONFLICT (tenant_id, meter_id, read_at, source) DO UPDATE SET value_m3 = EXCLUDED.value_m3, consumption_m3 = EXCLUDED.consumption_m3, status = EXCLUDED.status, flags = EXCLUDED.flags`,
-      [
-        uuidv7(),
-        TenantContext.tenantId(),
-        meter.id,
-        meter.toma_id,
-        value,
-        readAt,
-        negative ? 'flagged' : 'valid',
-        c?.consumptionM3 ?? null,
-        JSON.stringify(flags),
-        JSON.stringify({ outcomes: [`negative_consumption:${negative ? 'reject' : 'pass'}`], summaryDay: d.day, revision: d.revision }),
-      ],
+       ON CONFLICT (tenant_id, meter_id, read_at, source) DO UPDATE SET value_m3 = EXCLUDED.value_m3, consumption_m3 = EXCLUDED.consumption_m3,
+         status = EXCLUDED.status, flags = EXCLUDED.flags, vee = EXCLUDED.vee
+       RETURNING id`,
+      [uuidv7(), TenantContext.tenantId(), meter.id, tomaId, value, readAt, status, c?.consumptionM3 ?? null, JSON.stringify(flags), JSON.stringify(vee)],
     );
+    return saved!.id;
   }
 
   private async anomalies(em: EntityManager, meter: MeterRow, day: string): Promise<void> {

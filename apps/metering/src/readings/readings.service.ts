@@ -58,7 +58,7 @@ export const BILLABLE_STATUSES = `('valid','approved','edited')`;
 /** Fewer tomas than this in a class and its average is not used (VEE class rules, class-average estimate). */
 export const CLASS_MIN_TOMAS = 3;
 /** How far into the future a reading may be dated (clock skew of handhelds). */
-const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
+export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
 
 /** Manual, imported and smart readings; VEE runs on each; the review queue with its audit trail. */
 @Injectable()
@@ -308,7 +308,7 @@ export class ReadingsService {
     return toView(await this.row(em, id));
   }
 
-  private async occupied(em: EntityManager, tomaId: string): Promise<boolean> {
+  async occupied(em: EntityManager, tomaId: string): Promise<boolean> {
     const r = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.contracts WHERE toma_id = $1 AND status = 'activo'`, [tomaId]);
     return Number(r?.n ?? 0) > 0;
   }

@@ -311,6 +311,11 @@ export function validateReading(input: ReadingValidationInput, config: VeeConfig
     spike(c, previous, config),
     stoppedMeter(input.registerReadings, input.occupied && realHistory.some((h) => m3(h.consumptionM3, 'history consumption').gt(0)), config),
   ];
+  return verdictOf(results);
+}
+
+/** One failed `reject` rule rejects, otherwise one failed `flag` rule flags; outcomes for the provenance. */
+export function verdictOf(results: RuleResult[]): ReadingValidation {
   const failed = results.filter((r) => !r.passed);
   const status: ReadingVerdict = failed.some((r) => r.severity === 'reject') ? 'rejected' : failed.length > 0 ? 'flagged' : 'valid';
   const outcomes = results.map((r) => `${r.rule}:${r.skipped ? 'skip' : r.passed ? 'pass' : r.severity}`);
