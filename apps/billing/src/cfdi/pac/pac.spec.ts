@@ -110,12 +110,74 @@ describe('Finkok adapter against the PAC simulator', () => {
     expect((await pac.status('00000000-0000-4000-8000-000000000000')).estado).toBe('No Encontrado');
   });
 
-  it('refuses cancellations that SAT would refuse', async () => {
+  it.each(['02', '03', '04'] as const)('cancels with reason %s: the UUID element in the apps namespace, FolioSustitucion empty', async (motivo) => {
     const { uuid } = await pac.stamp(sealedInvoice().xml);
-    expect((await rejection(pac.cancel(uuid, 'EKU9003173C9', '01'))).satCode).toBe('301'); // 01 needs FolioSustitucion
-    expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '02'))).satCode).toBe('205'); // not this emisor's
+    const bodies: string[] = [];
+    const spy = new FinkokPac({
+      baseUrl: sim.url,
+      username: 'demo',
+      password: 's3cret',
+      fetch: (url, init) => {
+        bodies.push(String(init?.body));
+        return fetch(url, init);
+      },
+    });
+    const r = await spy.cancel(uuid, 'EKU9003173C9', motivo);
+    expect(r).toMatchObject({ uuid, estatusUuid: '201', estatusCancelacion: 'Cancelado sin aceptación' });
+    expect(sim.cancelMotivoOf(uuid)).toBe(motivo);
+    // Finkok's wire format: <can:UUIDS><apps:UUID UUID=".." FolioSustitucion="" Motivo=".."/></can:UUIDS>.
+    expect(bodies[0]).toContain(`xmlns:apps="apps.services.soap.core.views"`);
+    expect(bodies[0]).toContain(`<can:UUIDS><apps:UUID UUID="${uuid}" FolioSustitucion="" Motivo="${motivo}"/></can:UUIDS>`);
+    expect(r.acuse).toContain('CancelaCFDResult');
+    expect(r.acuse).toContain(`<UUID>${uuid}</UUID><EstatusUUID>201</EstatusUUID>`);
+  });
+
+  it('cancels with reason 01 citing the substitute that relates the UUID with TipoRelacion 04', async () => {
+    const { uuid } = await pac.stamp(sealedInvoice().xml);
     const substitute = await pac.stamp(sealedInvoice((b) => b.with({ relacionados: [{ tipoRelacion: '04', uuids: [uuid] }] })).xml);
     expect(await pac.cancel(uuid, 'EKU9003173C9', '01', substitute.uuid)).toMatchObject({ estatusUuid: '201' });
+    expect(sim.cancelMotivoOf(uuid)).toBe('01');
+    expect((await pac.status(uuid)).estado).toBe('Cancelado');
+    expect((await pac.status(substitute.uuid)).estado).toBe('Vigente');
+  });
+
+  it('refuses 01 without a substitute before sending anything (SAT 208), and a substitute on 02-04 (209)', async () => {
+    const { uuid } = await pac.stamp(sealedInvoice().xml);
+    const calls = sim.calls.cancel ?? 0;
+    const no01 = await rejection(pac.cancel(uuid, 'EKU9003173C9', '01'));
+    expect(no01.satCode).toBe('208');
+    expect(no01.message).toMatch(/FolioSustitucion/);
+    expect((await rejection(pac.cancel(uuid, 'EKU9003173C9', '02', uuid))).satCode).toBe('209');
+    expect(sim.calls.cancel ?? 0).toBe(calls);
+    expect((await pac.status(uuid)).estado).toBe('Vigente');
+  });
+
+  it('answers as SAT does to cancellations it refuses', async () => {
+    const { uuid } = await pac.stamp(sealedInvoice().xml);
+    const unrelated = await pac.stamp(sealedInvoice().xml);
+    // A client that skips the adapter's checks, to see the PAC's own answers on the wire.
+    const raw = async (attrs: string, rfc = 'EKU9003173C9', ns = 'apps.services.soap.core.views'): Promise<{ status: number; body: string }> => {
+      const res = await fetch(`${sim.url}/servicios/soap/cancel.wsdl`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:can="http://facturacion.finkok.com/cancel" xmlns:x="${ns}"><soapenv:Body><can:cancel><can:UUIDS><x:UUID ${attrs}/></can:UUIDS><can:username>demo</can:username><can:password>s3cret</can:password><can:taxpayer_id>${rfc}</can:taxpayer_id></can:cancel></soapenv:Body></soapenv:Envelope>`,
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const code = async (attrs: string, rfc?: string): Promise<string | undefined> => /<s0:EstatusUUID>(\d+)</.exec((await raw(attrs, rfc)).body)?.[1];
+    expect(await code(`UUID="${uuid}" FolioSustitucion="" Motivo="01"`)).toBe('208');
+    expect(await code(`UUID="${uuid}" FolioSustitucion="${unrelated.uuid}" Motivo="02"`)).toBe('209');
+    expect(await code(`UUID="${uuid}" FolioSustitucion="${unrelated.uuid}" Motivo="01"`)).toBe('212'); // does not relate it with 04
+    expect(await code(`UUID="${uuid}" FolioSustitucion="00000000-0000-4000-8000-000000000000" Motivo="01"`)).toBe('207'); // substitute unknown
+    expect(await code(`UUID="${uuid}" FolioSustitucion="" Motivo="05"`)).toBe('207');
+    expect(await code(`UUID="${uuid}" FolioSustitucion="" Motivo="02"`, 'AAA010101AAA')).toBe('203');
+    expect(await code(`UUID="00000000-0000-4000-8000-000000000000" FolioSustitucion="" Motivo="02"`)).toBe('205');
+    const wrongNs = await raw(`UUID="${uuid}" FolioSustitucion="" Motivo="02"`, 'EKU9003173C9', 'http://facturacion.finkok.com/cancel');
+    expect(wrongNs.status).toBe(500);
+    expect(wrongNs.body).toContain('soapenv:Client');
+    expect((await pac.status(uuid)).estado).toBe('Vigente');
+    // Through the adapter, the SAT code is the error's.
+    expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '03'))).satCode).toBe('203');
   });
 });
 

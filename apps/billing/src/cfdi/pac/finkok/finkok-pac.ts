@@ -1,7 +1,7 @@
 import { parseTfd } from '../../tfd';
 import { PacRejectedError, PacUnavailableError } from '../pac.errors';
 import type { CancelMotivo, CancelResult, PacProvider, StampResult, StatusQuery, StatusResult } from '../pac.types';
-import { envelope, escapeAttrValue, escapeText, FINKOK_NS, FINKOK_PATHS, innerAll, text } from './soap';
+import { envelope, escapeAttrValue, escapeText, FINKOK_NS, FINKOK_PATHS, innerAll, SAT_CANCEL_CODES, text } from './soap';
 
 export interface FinkokPacConfig {
   /** e.g. https://demo-facturacion.finkok.com (sandbox) or the simulator's URL. */
@@ -97,23 +97,33 @@ export class FinkokPac implements PacProvider {
     };
   }
 
+  /**
+   * Finkok's `cancel` (CFDI 4.0 cancellation): one `apps:UUID` element (namespace apps.services.soap.core.views,
+   * not the cancel service's) with the SAT reason in `Motivo` and, for 01 only, the substitute's UUID in
+   * `FolioSustitucion` (sent empty for 02-04, as Finkok's own clients do). A 01 without a substitute is refused
+   * here, before anything is sent: SAT would answer 208.
+   */
   async cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string): Promise<CancelResult> {
+    if (motivo === '01' && !folioSustitucion) throw new PacRejectedError('208', 'Motivo 01 requires FolioSustitucion (the substitute CFDI UUID)', this.name);
+    if (motivo !== '01' && folioSustitucion) throw new PacRejectedError('209', `Motivo ${motivo} takes no FolioSustitucion`, this.name);
     const creds = this.config.cancelCredentials;
-    const folio = folioSustitucion ? ` FolioSustitucion="${escapeAttrValue(folioSustitucion)}"` : '';
     const body = envelope(
       'can',
       FINKOK_NS.cancel,
-      `<can:cancel><can:UUIDS><can:UUID UUID="${escapeAttrValue(uuid)}" Motivo="${motivo}"${folio}/></can:UUIDS><can:username>${escapeText(this.config.username)}</can:username><can:password>${escapeText(this.config.password)}</can:password><can:taxpayer_id>${escapeText(rfcEmisor)}</can:taxpayer_id><can:cer>${creds?.cerPemBase64 ?? ''}</can:cer><can:key>${creds?.keyPemBase64 ?? ''}</can:key><can:store_pending>false</can:store_pending></can:cancel>`,
+      `<can:cancel><can:UUIDS><apps:UUID UUID="${escapeAttrValue(uuid.toUpperCase())}" FolioSustitucion="${escapeAttrValue((folioSustitucion ?? '').toUpperCase())}" Motivo="${motivo}"/></can:UUIDS><can:username>${escapeText(this.config.username)}</can:username><can:password>${escapeText(this.config.password)}</can:password><can:taxpayer_id>${escapeText(rfcEmisor)}</can:taxpayer_id><can:cer>${creds?.cerPemBase64 ?? ''}</can:cer><can:key>${creds?.keyPemBase64 ?? ''}</can:key><can:store_pending>false</can:store_pending></can:cancel>`,
+      { apps: FINKOK_NS.apps },
     );
     const res = await this.call(FINKOK_PATHS.cancel, body);
     const folioNode = innerAll(res, 'Folio')[0];
     if (!folioNode) {
       const status = text(res, 'CodEstatus') ?? 'no Folio in response';
+      // Finkok answers bad credentials with CodEstatus only: this PAC cannot serve us, another may.
+      if (/usuario|username|password|contrase/i.test(status)) throw new PacUnavailableError(`${this.name}: ${status}`, this.name);
       throw new PacRejectedError('CANCEL', status, this.name);
     }
     const estatusUuid = text(folioNode.inner, 'EstatusUUID') ?? '';
     if (estatusUuid !== '201' && estatusUuid !== '202') {
-      throw new PacRejectedError(estatusUuid, `cancellation refused for ${uuid}`, this.name);
+      throw new PacRejectedError(estatusUuid, `cancellation of ${uuid} (motivo ${motivo}) refused: ${SAT_CANCEL_CODES[estatusUuid] ?? 'unknown SAT code'}`, this.name);
     }
     return {
       uuid: (text(folioNode.inner, 'UUID') ?? uuid).toUpperCase(),

@@ -25,8 +25,34 @@ export function escapeAttrValue(s: string): string {
   return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
-export function envelope(nsPrefix: string, ns: string, body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${FINKOK_NS.soapenv}" xmlns:${nsPrefix}="${ns}"><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+export function envelope(nsPrefix: string, ns: string, body: string, extraNs: Record<string, string> = {}): string {
+  const extra = Object.entries(extraNs).map(([p, u]) => ` xmlns:${p}="${u}"`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${FINKOK_NS.soapenv}" xmlns:${nsPrefix}="${ns}"${extra}><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+}
+
+/** SAT's EstatusUUID codes of a cancellation request (as Finkok relays them). */
+export const SAT_CANCEL_CODES: Record<string, string> = {
+  '201': 'Solicitud de cancelación recibida',
+  '202': 'UUID Previamente cancelado',
+  '203': 'UUID no corresponde al RFC del Emisor',
+  '204': 'UUID no aplicable para cancelación',
+  '205': 'UUID No existe',
+  '207': 'No se especificó el motivo de cancelación o el motivo no es válido',
+  '208': 'Folio Sustitución invalido',
+  '209': 'Folio Sustitución no requerido',
+  '212': 'Relación no válida o inexistente',
+};
+
+/** The URI a prefix is bound to in a small message (its first declaration; our messages declare each once). */
+export function namespaceOf(xml: string, prefix: string): string | undefined {
+  const m = new RegExp(`xmlns:${prefix}\\s*=\\s*"([^"]*)"`).exec(xml);
+  return m?.[1];
+}
+
+/** The prefix an element with this local name is written with ('' when unprefixed). */
+export function prefixOf(xml: string, localName: string): string | undefined {
+  const m = new RegExp(`<(?:([A-Za-z_][\\w.-]*):)?${localName}[\\s/>]`).exec(xml);
+  return m ? (m[1] ?? '') : undefined;
 }
 
 function elementRe(localName: string): RegExp {

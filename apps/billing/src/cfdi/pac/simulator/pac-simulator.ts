@@ -7,7 +7,7 @@ import { CfdiError } from '../../cfdi.errors';
 import { parseCfdiXml } from '../../cfdi-xml';
 import { noCertificadoFromSerial, verifySello } from '../../csd';
 import { attachTfd, renderTfdXml, signTfd, type Tfd } from '../../tfd';
-import { attrsOf, escapeAttrValue, escapeText, FINKOK_NS, innerAll, soapFault, text, bodyOperation } from '../finkok/soap';
+import { attrsOf, bodyOperation, escapeAttrValue, escapeText, FINKOK_NS, innerAll, namespaceOf, prefixOf, soapFault, text } from '../finkok/soap';
 
 /** 'up': normal; 'unavailable': HTTP 503; 'reset': connection destroyed; 'hang': never answers (timeouts). */
 export type SimulatorMode = 'up' | 'unavailable' | 'reset' | 'hang';
@@ -31,7 +31,11 @@ interface StoredStamp {
   rfcEmisor: string;
   rfcReceptor: string;
   total: string;
+  fecha: string;
+  /** UUIDs this CFDI substitutes (CfdiRelacionados TipoRelacion 04), upper case. */
+  substitutes: string[];
   cancelled: boolean;
+  cancelMotivo?: string;
 }
 
 /** Finkok/SAT incidence codes the simulator produces. */
@@ -145,7 +149,10 @@ export class PacSimulator {
       return send(200, this.stampResponse({ codEstatus: 'Usuario o contraseña inválidos', incidencia: ['702', 'Usuario o contraseña inválidos'] }));
     }
     if (path === '/servicios/soap/stamp' && (op.name === 'stamp' || op.name === 'sign_stamp')) return send(200, this.stamp(op.inner));
-    if (path === '/servicios/soap/cancel' && op.name === 'cancel') return send(200, this.cancel(op.inner));
+    if (path === '/servicios/soap/cancel' && op.name === 'cancel') {
+      const reply = this.cancel(body, op.inner);
+      return send(reply.includes(':Fault>') ? 500 : 200, reply);
+    }
     if (path === '/servicios/soap/cancel' && op.name === 'get_sat_status') return send(200, this.satStatus(op.inner));
     return send(500, soapFault('soapenv:Client', `Unknown operation ${op.name} at ${path}`));
   }
@@ -211,6 +218,8 @@ export class PacSimulator {
       rfcEmisor: doc.emisor.Rfc,
       rfcReceptor: doc.receptor.Rfc,
       total: c.Total,
+      fecha: c.Fecha,
+      substitutes: doc.cfdiRelacionados.filter((r) => r.TipoRelacion === '04').flatMap((r) => r.uuids.map((u) => u.toUpperCase())),
       cancelled: false,
     };
     this.bySello.set(c.Sello, stored);
@@ -228,30 +237,57 @@ export class PacSimulator {
   }
 
   // ------------------------------------------------------------------ cancel
-  private cancel(inner: string): string {
+  /**
+   * Finkok's cancel as SAT decides it, per UUID: the element must be `UUID` in apps.services.soap.core.views
+   * (a client that puts it in the cancel namespace gets a SOAP fault, as from Finkok's parser); 01 needs a
+   * FolioSustitucion that is a live CFDI of the same emisor relating this UUID with TipoRelacion 04; 02-04 take
+   * none. Codes are SAT's EstatusUUID (SAT_CANCEL_CODES).
+   */
+  private cancel(envelopeXml: string, inner: string): string {
+    const prefix = prefixOf(inner, 'UUID');
+    if (prefix === undefined || (prefix === '' ? undefined : namespaceOf(envelopeXml, prefix)) !== FINKOK_NS.apps) {
+      return soapFault('soapenv:Client', `UUIDS/UUID must be in namespace ${FINKOK_NS.apps}`);
+    }
     const rfc = text(inner, 'taxpayer_id') ?? '';
-    const folios: string[] = [];
+    const folios: Array<{ uuid: string; estatus: string }> = [];
     for (const u of innerAll(inner, 'UUID')) {
       const a = attrsOf(u.attrs);
       const uuid = (a.UUID ?? '').toUpperCase();
+      const motivo = a.Motivo ?? '';
+      const folio = (a.FolioSustitucion ?? '').toUpperCase();
       const stored = this.byUuid.get(uuid);
+      const substitute = folio ? this.byUuid.get(folio) : undefined;
       let estatus: string;
-      let cancelacion = '';
-      if (!stored || stored.rfcEmisor !== rfc) estatus = '205'; // UUID no encontrado (for this emisor)
-      else if (a.Motivo === '01' && !a.FolioSustitucion) estatus = '301'; // motivo 01 needs the substitute
-      else if (!['01', '02', '03', '04'].includes(a.Motivo ?? '')) estatus = '301';
-      else if (stored.cancelled) {
-        estatus = '202';
-        cancelacion = 'Cancelado sin aceptación';
-      } else {
+      if (!stored) estatus = '205';
+      else if (stored.rfcEmisor !== rfc) estatus = '203';
+      else if (!['01', '02', '03', '04'].includes(motivo)) estatus = '207';
+      else if (motivo !== '01' && folio) estatus = '209';
+      else if (motivo === '01' && !folio) estatus = '208';
+      else if (motivo === '01' && (!substitute || substitute.cancelled || substitute.rfcEmisor !== rfc || substitute.fecha < stored.fecha)) estatus = '207';
+      else if (motivo === '01' && !substitute!.substitutes.includes(uuid)) estatus = '212';
+      else if (stored.cancelled) estatus = '202';
+      else {
         stored.cancelled = true;
+        stored.cancelMotivo = motivo;
         estatus = '201';
-        cancelacion = 'Cancelado sin aceptación';
       }
-      folios.push(`<s0:Folio><s0:EstatusUUID>${estatus}</s0:EstatusUUID><s0:UUID>${escapeText(uuid)}</s0:UUID><s0:EstatusCancelacion>${cancelacion}</s0:EstatusCancelacion></s0:Folio>`);
+      folios.push({ uuid, estatus });
     }
-    const acuse = `<Acuse Fecha="${cfdiDateTime(this.now())}" RfcEmisor="${escapeAttrValue(rfc)}"/>`;
-    return `<?xml version="1.0" encoding="UTF-8"?><senv:Envelope xmlns:senv="${FINKOK_NS.soapenv}" xmlns:tns="${FINKOK_NS.cancel}" xmlns:s0="${FINKOK_NS.apps}"><senv:Body><tns:cancelResponse><tns:cancelResult><s0:Folios>${folios.join('')}</s0:Folios><s0:Acuse>${escapeText(acuse)}</s0:Acuse><s0:Fecha>${cfdiDateTime(this.now())}</s0:Fecha><s0:RfcEmisor>${escapeText(rfc)}</s0:RfcEmisor></tns:cancelResult></tns:cancelResponse></senv:Body></senv:Envelope>`;
+    const fecha = cfdiDateTime(this.now());
+    // As Finkok answers: per folio UUID, EstatusUUID, EstatusCancelacion; the Acuse is SAT's CancelaCFDResponse
+    // (signed by SAT; the simulator's carries the same folios, unsigned).
+    const cancelacion = (e: string): string => (e === '201' || e === '202' ? 'Cancelado sin aceptación' : '');
+    const folioXml = folios
+      .map((f) => `<s0:Folio><s0:UUID>${escapeText(f.uuid)}</s0:UUID><s0:EstatusUUID>${f.estatus}</s0:EstatusUUID><s0:EstatusCancelacion>${cancelacion(f.estatus)}</s0:EstatusCancelacion></s0:Folio>`)
+      .join('');
+    const acuseFolios = folios.map((f) => `<Folios><UUID>${escapeText(f.uuid)}</UUID><EstatusUUID>${f.estatus}</EstatusUUID></Folios>`).join('');
+    const acuse = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><CancelaCFDResponse xmlns="http://cancelacfd.sat.gob.mx"><CancelaCFDResult Fecha="${fecha}" RfcEmisor="${escapeAttrValue(rfc)}">${acuseFolios}</CancelaCFDResult></CancelaCFDResponse></s:Body></s:Envelope>`;
+    return `<?xml version="1.0" encoding="UTF-8"?><senv:Envelope xmlns:senv="${FINKOK_NS.soapenv}" xmlns:tns="${FINKOK_NS.cancel}" xmlns:s0="${FINKOK_NS.apps}"><senv:Body><tns:cancelResponse><tns:cancelResult><s0:Folios>${folioXml}</s0:Folios><s0:Acuse>${escapeText(acuse)}</s0:Acuse><s0:Fecha>${fecha}</s0:Fecha><s0:RfcEmisor>${escapeText(rfc)}</s0:RfcEmisor></tns:cancelResult></tns:cancelResponse></senv:Body></senv:Envelope>`;
+  }
+
+  /** The SAT reason a UUID was cancelled with here (tests assert the wire carried it). */
+  cancelMotivoOf(uuid: string): string | undefined {
+    return this.byUuid.get(uuid.toUpperCase())?.cancelMotivo;
   }
 
   private satStatus(inner: string): string {
