@@ -242,13 +242,16 @@ export class InvoicesService {
   // ---------------------------------------------------------------- cancellation
 
   /**
-   * Cancels with a SAT reason. 01 (errors, with relation) first issues and stamps the substitute (TipoRelacion
-   * 04 to this UUID), then asks the PAC to cancel citing it as FolioSustitucion. An issued but unstamped
-   * invoice has no fiscal existence yet: it leaves the stamping queue and is cancelled locally.
+   * Cancels with a SAT reason (c_MotivoCancelacion). 01 (errors, with relation) needs `substitution`: it first
+   * issues and stamps the substitute (TipoRelacion 04 to this UUID), then asks the PAC to cancel citing it as
+   * FolioSustitucion. 02 (errors, no relation), 03 (operation not carried out) and 04 (nominative operation in a
+   * global invoice) cancel at the PAC with no substitute. An issued but unstamped invoice has no fiscal existence
+   * yet: it leaves the stamping queue and is cancelled locally.
    */
   cancel(dto: CancelInvoiceRequest): Promise<CancelInvoiceView> {
     return mapErrors(async () => {
       if (dto.substitution && dto.reason !== '01') throw BillingErrors.substitutionOnlyFor01();
+      if (dto.reason === '01' && !dto.substitution) throw BillingErrors.substituteRequired(dto.id);
       const r = await this.db.tx(() => this.row(dto.id, '*'));
       const status = r.status as string;
       if (!['issued', 'stamped'].includes(status) || toDec(String(r.paid_amount)).greaterThan(0)) {

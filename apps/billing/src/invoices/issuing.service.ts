@@ -188,6 +188,11 @@ export class IssuingService implements OnModuleDestroy {
           history: hist,
         });
         if (opts.skipHolds || c.substitutes) composed.holdReasons = [];
+        // Each recargo line names the invoice whose overdue balance it charges.
+        for (const l of composed.lines) {
+          const row = l.rated.source.row;
+          if (row.kind === 'surcharge') l.source = { ...l.source, surchargedInvoiceId: surcharges[balances.findIndex((b) => b.reference === row.reference)]?.invoiceId ?? null };
+        }
         work.push({ c, composed, scheduleRowId: picked.schedule.rowId, surcharges, id: uuidv7() });
       } catch (e) {
         const d = toDomainError(e) as { code?: string; message?: string };

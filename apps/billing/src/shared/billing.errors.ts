@@ -22,6 +22,11 @@ export const BillingErrors = {
     new DomainError('BILLING.INVOICE_NOT_STAMPED', `Invoice ${id} has no folio fiscal yet (not stamped)`, { status: 409, details: { id } }),
   substitutionOnlyFor01: () =>
     new DomainError('BILLING.SUBSTITUTION_REASON', 'A substitution goes only with cancellation reason 01', { status: 422 }),
+  substituteRequired: (id: string) =>
+    new DomainError('BILLING.SUBSTITUTE_REQUIRED', `Cancelling invoice ${id} with reason 01 needs its substitute: pass substitution (SAT cites the substitute's UUID as FolioSustitucion)`, {
+      status: 422,
+      details: { id },
+    }),
   creditExceeds: (id: string, detail: string) =>
     new DomainError('BILLING.CREDIT_EXCEEDS_INVOICE', `Credit note exceeds invoice ${id}: ${detail}`, { status: 422, details: { id } }),
   directoryIncomplete: (what: string, id: string) =>

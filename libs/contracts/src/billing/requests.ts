@@ -200,7 +200,7 @@ export class CancelInvoiceBody {
   @IsIn(CANCEL_REASONS)
   reason!: CancelReason;
 
-  @ApiPropertyOptional({ type: SubstitutionInput, description: 'Only with reason 01' })
+  @ApiPropertyOptional({ type: SubstitutionInput, description: 'Required with reason 01 (`{}` re-bills the same consumption), refused with 02-04' })
   @IsOptional()
   @ValidateNested()
   @Type(() => SubstitutionInput)

@@ -1,0 +1,140 @@
+import type { CancelInvoiceView, InvoiceView, Page } from '@supra/contracts';
+import { Dec, fixed, round2 } from '@supra/domain/money';
+import { Clock } from '../src/shared/clock';
+import { PacGateway } from '../src/stamping/pac-gateway';
+import { BILLABLE, billable, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
+
+jest.setTimeout(120_000);
+
+/** After issue: cancellation with each SAT reason, recargos on the next invoice, the final invoice at termination. */
+describe('billing invoice lifecycle', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startBilling();
+    await setUpTenant(h);
+  });
+  afterAll(async () => {
+    h?.get(Clock).set(null);
+    await h?.close();
+  });
+
+  const invoiceOf = async (contractId: string, period: string): Promise<InvoiceView | undefined> =>
+    (await h.call<Page<InvoiceView>>('invoices.list', { contractId, period, kind: 'I' })).data.find((i) => i.substitutesId === null);
+  const stampedInvoice = (contractId: string, period: string): Promise<InvoiceView> =>
+    until(async () => {
+      const i = await invoiceOf(contractId, period);
+      return i?.status === 'stamped' ? h.call<InvoiceView>('invoices.get', { id: i.id }) : undefined;
+    }, `stamped invoice ${period}`);
+  const bill = async (f: CustomerFixture, period: string, m3: string): Promise<InvoiceView> => {
+    await h.publish(BILLABLE, billable(f, period, m3));
+    return stampedInvoice(f.contractId, period);
+  };
+  const sim = () => h.get(PacGateway).simulators[0];
+
+  describe('cancellation with SAT reasons', () => {
+    it.each([
+      ['02', 'errors without relation'],
+      ['03', 'operation not carried out'],
+      ['04', 'nominative operation in a global invoice'],
+    ] as const)('cancels a stamped invoice with reason %s (%s) at the PAC, with no substitute', async (reason, what) => {
+      const f = await seedContract(h);
+      const inv = await bill(f, '2026-11', '12.000');
+      const res = await h.call<CancelInvoiceView>('invoices.cancel', { id: inv.id, reason, note: what });
+      expect(res.substitute).toBeNull();
+      expect(res.invoice).toMatchObject({ status: 'cancelled', cancelReason: reason, substitutedById: null });
+      // The PAC received this reason on the wire and SAT now reports the CFDI cancelled.
+      expect(sim().cancelMotivoOf(inv.uuid!)).toBe(reason);
+      expect((await h.get(PacGateway).provider.status(inv.uuid!)).estado).toBe('Cancelado');
+      const events = await h.query<{ data: { reason: string; substitutedById: string | null } }>(
+        `SELECT event->'data' AS data FROM billing.outbox WHERE type = 'billing.invoice.cancelled.v1' AND subject = $1`,
+        [inv.id],
+      );
+      expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ reason, substitutedById: null })]);
+      // No substitute was issued for the period.
+      expect(await h.query(`SELECT 1 FROM billing.invoices WHERE substitutes_id = $1`, [inv.id])).toHaveLength(0);
+    });
+
+    it('refuses reason 01 without a substitute, and a substitute with another reason; nothing reaches the PAC', async () => {
+      const f = await seedContract(h);
+      const inv = await bill(f, '2026-11', '14.000');
+      const calls = sim().calls.cancel ?? 0;
+      await expect(h.call('invoices.cancel', { id: inv.id, reason: '01' })).rejects.toMatchObject({ code: 'BILLING.SUBSTITUTE_REQUIRED' });
+      await expect(h.call('invoices.cancel', { id: inv.id, reason: '02', substitution: {} })).rejects.toMatchObject({ code: 'BILLING.SUBSTITUTION_REASON' });
+      expect(sim().calls.cancel ?? 0).toBe(calls);
+      expect((await h.call<InvoiceView>('invoices.get', { id: inv.id })).status).toBe('stamped');
+      expect((await h.get(PacGateway).provider.status(inv.uuid!)).estado).toBe('Vigente');
+    });
+
+    it('with reason 01 and substitution re-bills the same consumption and cancels citing the substitute', async () => {
+      const f = await seedContract(h);
+      const inv = await bill(f, '2026-11', '16.000');
+      const res = await h.call<CancelInvoiceView>('invoices.cancel', { id: inv.id, reason: '01', substitution: {} });
+      expect(res.invoice).toMatchObject({ status: 'cancelled', cancelReason: '01', substitutedById: res.substitute!.id });
+      expect(res.substitute).toMatchObject({ status: 'stamped', consumptionM3: '16.000', total: inv.total });
+      expect(sim().cancelMotivoOf(inv.uuid!)).toBe('01');
+      expect((await h.get(PacGateway).provider.status(res.substitute!.uuid!)).estado).toBe('Vigente');
+    });
+  });
+
+  describe('recargos on past-due balances', () => {
+    afterEach(() => h.get(Clock).set(null));
+
+    it('charges the schedule monthly percentage on the overdue balance on the next invoice, once per month late, traced to its invoice', async () => {
+      const clock = h.get(Clock);
+      const f = await seedContract(h);
+      // September's invoice, issued 2 October: due 17 October (15 days).
+      clock.set(new Date('2026-10-02T17:00:00Z'));
+      const sept = await bill(f, '2026-09', '18.000');
+      expect(sept.dueDate).toBe('2026-10-17');
+      expect(sept.lines!.some((l) => l.kind === 'surcharge')).toBe(false);
+      // A partial payment: the recargo is on what is still owed.
+      await h.publish('payments.payment.applied.v1', { paymentId: '0190d0a0-0000-7000-8000-0000000000a1', invoiceId: sept.id, amount: '50.00', appliedAt: '2026-10-10T18:00:00Z' });
+      await until(async () => (await h.call<InvoiceView>('invoices.get', { id: sept.id })).paidAmount === '50.00', 'payment applied');
+      const owed = new Dec(sept.total).minus('50.00');
+
+      // October's invoice, issued 20 November: 17 Oct → 20 Nov is 2 months or fractions late (CFF art. 21).
+      clock.set(new Date('2026-11-20T17:00:00Z'));
+      const oct = await bill(f, '2026-10', '11.000');
+      const recargo = oct.lines!.filter((l) => l.kind === 'surcharge');
+      expect(recargo).toHaveLength(1);
+      // 1.47 % a month (demo schedule), exact decimal, one rounding to centavos.
+      expect(recargo[0].amount).toBe(fixed(round2(owed.times('1.47').dividedBy(100).times(2)), 2));
+      expect(recargo[0]).toMatchObject({ conceptCode: 'recargos', taxObject: '01', taxAmount: null });
+      expect(recargo[0].source).toMatchObject({ surchargedInvoiceId: sept.id, row: { kind: 'surcharge', reference: `${sept.serie}-${sept.folio}`, months: 2 } });
+      expect(recargo[0].description).toContain(`sobre ${sept.serie}-${sept.folio}`);
+      // The CFDI carries it as a concepto and the totals are the sums of the rounded lines.
+      const lineSum = oct.lines!.reduce((s, l) => s.plus(l.amount).plus(l.taxAmount ?? '0'), new Dec(0));
+      expect(oct.total).toBe(fixed(lineSum, 2));
+      expect((await h.query<{ surcharged_months: number }>(`SELECT surcharged_months FROM billing.invoices WHERE id = $1`, [sept.id]))[0].surcharged_months).toBe(2);
+
+      // November's invoice on 20 December: 3 months late now, 2 already charged -> 1 more month, not 3.
+      clock.set(new Date('2026-12-20T17:00:00Z'));
+      const nov = await bill(f, '2026-11', '9.000');
+      const more = nov.lines!.filter((l) => l.kind === 'surcharge');
+      const sourceOf = (l: NonNullable<InvoiceView['lines']>[number]) => l.source as { surchargedInvoiceId: string; row: { months: number } };
+      const onSept = more.find((l) => sourceOf(l).surchargedInvoiceId === sept.id)!;
+      expect(sourceOf(onSept).row.months).toBe(1);
+      expect(onSept.amount).toBe(fixed(round2(owed.times('1.47').dividedBy(100)), 2));
+      // October's own invoice (due 5 December) is late by one month too, on its whole total.
+      const onOct = more.find((l) => sourceOf(l).surchargedInvoiceId === oct.id)!;
+      expect(onOct.amount).toBe(fixed(round2(new Dec(oct.total).times('1.47').dividedBy(100)), 2));
+      expect(more).toHaveLength(2);
+    });
+
+    it('charges nothing on an invoice paid in full or not yet due', async () => {
+      const clock = h.get(Clock);
+      const f = await seedContract(h);
+      clock.set(new Date('2026-10-02T17:00:00Z'));
+      const sept = await bill(f, '2026-09', '10.000');
+      await h.publish('payments.payment.applied.v1', { paymentId: '0190d0a0-0000-7000-8000-0000000000b1', invoiceId: sept.id, amount: sept.total, appliedAt: '2026-10-05T18:00:00Z' });
+      await until(async () => (await h.call<InvoiceView>('invoices.get', { id: sept.id })).status === 'paid', 'paid in full');
+      clock.set(new Date('2026-11-20T17:00:00Z'));
+      const oct = await bill(f, '2026-10', '10.000');
+      expect(oct.lines!.filter((l) => l.kind === 'surcharge')).toHaveLength(0);
+      clock.set(new Date('2026-11-25T17:00:00Z')); // October's invoice is due 5 December
+      const nov = await bill(f, '2026-11', '10.000');
+      expect(nov.lines!.filter((l) => l.kind === 'surcharge')).toHaveLength(0);
+    });
+  });
+});
