@@ -1,6 +1,7 @@
 // `npm start`'s process manager: creates the database, starts every service as a child process
-// (logs in .supra/logs/), waits for each /health/ready, seeds the demo, runs the demo's main job,
-// prints where to go, and on Ctrl-C stops every child with SIGTERM (they drain) and waits.
+// (logs in .supra/logs/), waits for each /health/ready, seeds the demo, runs the demo's main job
+// (meter to cash: tools/dev/meter-to-cash.ts), prints where to go, and on Ctrl-C stops every
+// child with SIGTERM (they drain) and waits.
 // A service that dies or never gets ready is reported with the tail of its log, and the whole
 // stack stops with a non-zero exit: it never hangs.
 //   --once        start, seed, run the demo, then stop (a smoke test of the whole stack)
@@ -305,6 +306,19 @@ async function main(): Promise<void> {
 
   const gateway = services.find((x) => x.name === 'gateway');
   const gatewayUrl = gateway ? `http://127.0.0.1:${gateway.httpPort}` : undefined;
+  const names = new Set(services.map((x) => x.name));
+  if (!args.has('--no-demo') && !args.has('--no-seed') && gatewayUrl && ['customer', 'metering', 'billing'].every((n) => names.has(n))) {
+    // Meter to cash on the demo tenant, before the live meter simulator adds readings after the closed period.
+    const tm = Date.now();
+    try {
+      await runJob('meter-to-cash', ['tools/dev/meter-to-cash.ts'], { ...jobEnv, SUPRA_GATEWAY_URL: gatewayUrl });
+      log(`meter to cash done in ${((Date.now() - tm) / 1000).toFixed(1)}s`);
+    } catch (e) {
+      // The smoke test must fail; an interactive start keeps running so the logs can be looked at.
+      if (once) throw e;
+      fail(`${(e as Error).message} (the stack keeps running; see .supra/logs/billing.log)`);
+    }
+  }
   if (!args.has('--no-demo')) {
     if (existsSync(join(ROOT, 'tools', 'meter-sim', 'main.ts'))) {
       // A gentle rate: the demo's 1,000 smart meters, without loading a 2-core laptop.
