@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConsumptionHandler } from './consumption/consumption.handler';
 import { ConsumptionService } from './consumption/consumption.service';
 import { DirectoryHandler, DirectoryService } from './directory/directory.handler';
+import { FinalReadingsHandler } from './final-readings/final-readings.handler';
+import { FinalReadingsService } from './final-readings/final-readings.service';
 import { MetersHandler } from './meters/meters.handler';
 import { MetersService } from './meters/meters.service';
 import { ReadingsHandler } from './readings/readings.handler';
@@ -9,8 +11,8 @@ import { ReadingsService } from './readings/readings.service';
 import { Clock } from './shared/clock';
 
 @Module({
-  controllers: [MetersHandler, ReadingsHandler, ConsumptionHandler, DirectoryHandler],
-  providers: [Clock, MetersService, ReadingsService, ConsumptionService, DirectoryService],
-  exports: [Clock, MetersService, ReadingsService, ConsumptionService],
+  controllers: [MetersHandler, ReadingsHandler, ConsumptionHandler, DirectoryHandler, FinalReadingsHandler],
+  providers: [Clock, MetersService, ReadingsService, ConsumptionService, FinalReadingsService, DirectoryService],
+  exports: [Clock, MetersService, ReadingsService, ConsumptionService, FinalReadingsService],
 })
 export class MeteringModule {}

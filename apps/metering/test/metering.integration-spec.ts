@@ -4,7 +4,7 @@ import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
 import { buildCloudEvent, encodeBinary, RpcClient, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { findTenancyViolations } from '@supra/platform/database';
 import type { RequestContext } from '@supra/platform/tenancy';
-import type { ClosePeriodView, ImportReportView, MeterView, Page, ReadingView, ReplaceMeterView } from '@supra/contracts';
+import type { ClosePeriodView, FinalReadingView, ImportReportView, MeterView, Page, ReadingView, ReplaceMeterView } from '@supra/contracts';
 import { meteringService, type MeteringEnv } from '../src/service.definition';
 import { ReadingsService } from '../src/readings/readings.service';
 
@@ -213,6 +213,38 @@ describe('metering service', () => {
         inputs: { rule: 'same_period_last_year', lastYearPeriod: '2025-03', lastYearM3: '62.000', lastYearDays: 31, skipped: [{ method: 'average_last_periods', reason: expect.stringContaining('1 real period') }] },
       },
     });
+  });
+
+  it('asks for a final reading at termination, and the field reader\'s reading emits the final billable consumption', async () => {
+    const { tomaId, contractId } = await toma();
+    const m = await meterOn(tomaId, '0', '2025-12-20T10:00:00Z');
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '30', readAt: '2026-01-31T12:00:00Z' });
+    await call('consumption.close-period', { period: '2026-01' });
+    const terminated = { contractId, contractNumber: 'C-1', tomaId, tomaNumber: 'T-1', personId: randomUUID(), reason: 'baja voluntaria', effectiveDate: '2026-02-10', finalReadingRequested: true };
+    await publish('customer.contract.terminated.v1', contractId, terminated);
+    // No reading on the effective day: the request waits for a field reader.
+    const pending = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', { status: 'pending' })).data.find((f) => f.contractId === contractId), 'pending final reading');
+    expect(pending).toMatchObject({ tomaId, effectiveDate: '2026-02-10', terminatesAt: '2026-02-11T06:00:00.000Z', readingId: null, billableId: null });
+    await publish('customer.contract.terminated.v1', contractId, terminated); // redelivered under another id: still one request
+    const done = await call<FinalReadingView>('final-readings.record', { id: pending.id, valueM3: '42', readAt: '2026-02-11T15:00:00Z', reader: 'LECT-9' });
+    expect(done).toMatchObject({ status: 'completed', readingId: expect.any(String), billableId: expect.any(String) });
+    await expect(call('final-readings.record', { id: pending.id, valueM3: '43', readAt: '2026-02-12T15:00:00Z' })).rejects.toMatchObject({ code: 'METERING.FINAL_READING_COMPLETED' });
+    await expect(call('final-readings.record', { id: randomUUID(), valueM3: '1' })).rejects.toMatchObject({ code: 'METERING.FINAL_READING_NOT_FOUND' });
+
+    const mine = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    const finals = mine.filter((d) => d.final === true);
+    expect(finals).toHaveLength(1);
+    expect(finals[0]).toMatchObject({
+      billableId: done.billableId, contractId, period: '2026-02', periodStart: '2026-02-01T06:00:00.000Z', periodEnd: '2026-02-11T06:00:00.000Z',
+      consumptionM3: '12.000', estimated: false, adjustmentM3: '0.000',
+      provenance: { method: 'difference', readingIds: [expect.any(String), done.readingId], inputs: { finalReadingId: done.readingId, unsettledPoolM3: '0.000' } },
+    });
+    expect(mine.find((d) => d.period === '2026-01')?.final).toBeUndefined();
+    // The ended contract is not closed again with the period.
+    await call('consumption.close-period', { period: '2026-02' });
+    expect((await outboxOf('metering.consumption.billable.v1')).filter((e) => e.event.data.tomaId === tomaId)).toHaveLength(2);
+    const list = await call<Page<FinalReadingView>>('final-readings.list', { status: 'completed' });
+    expect(list.data.find((f) => f.id === pending.id)?.billableId).toBe(done.billableId);
   });
 
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {

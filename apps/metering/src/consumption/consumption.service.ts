@@ -35,6 +35,13 @@ import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
 const SMART_LOOKBACK_DAYS = 14;
 
+/** The final reading that closes a terminated contract's last (partial) period. */
+export interface FinalClose {
+  readingId: string;
+  readAt: Date;
+  terminatesAt: Date;
+}
+
 interface ChainRow {
   id: string;
   meter_id: string;
@@ -86,8 +93,24 @@ export class ConsumptionService {
     });
   }
 
-  async closeToma(em: EntityManager, tomaId: string, contractId: string | null, period: BillingPeriod): Promise<'closed' | 'measured' | 'estimated' | { skipped: string }> {
-    const existing = await one(em, `SELECT 1 FROM metering.billable_consumptions WHERE toma_id = $1 AND period = $2`, [tomaId, period.key]);
+  /**
+   * Billable consumption of one toma for a period, from its cursor to the last usable reading before the
+   * period ends; with `final` (a terminated contract), to the final reading itself, ending at the termination
+   * instant and settling the whole pool (what over-estimates billed beyond the measured volume is reported as
+   * `unsettledPoolM3` in the provenance, not passed to the toma's next holder).
+   */
+  async closeToma(
+    em: EntityManager,
+    tomaId: string,
+    contractId: string | null,
+    period: BillingPeriod,
+    final?: FinalClose,
+  ): Promise<'closed' | 'measured' | 'estimated' | { skipped: string }> {
+    const existing = await one(
+      em,
+      `SELECT 1 FROM metering.billable_consumptions WHERE toma_id = $1 AND period = $2 AND contract_id IS NOT DISTINCT FROM $3 AND final = $4`,
+      [tomaId, period.key, contractId, final !== undefined],
+    );
     if (existing) return 'closed';
     const cursor = await one<{ reading_id: string | null; pool_m3: string; read_at: Date | null }>(
       em,
@@ -95,15 +118,15 @@ export class ConsumptionService {
       [tomaId],
     );
     const pool = cursor?.pool_m3 ?? '0.000';
-    // The chain: the cursor reading (or the toma's first usable one) up to the last usable reading before the period ends.
+    // The chain: the cursor reading (or the toma's first usable one) up to the last usable reading before the period ends (or the final reading).
     const chain = await rows<ChainRow>(
       em,
       `SELECT r.id, r.meter_id, r.value_m3, r.read_at, r.source, m.register_digits, r.vee
          FROM metering.readings r JOIN metering.meters m ON m.id = r.meter_id
         WHERE r.toma_id = $1 AND r.value_m3 IS NOT NULL AND r.status IN ${BILLABLE_STATUSES}
-          AND r.read_at < $2 AND ($3::timestamptz IS NULL OR r.read_at >= $3)
+          AND (r.read_at < $2 OR ($4 AND r.read_at = $2)) AND ($3::timestamptz IS NULL OR r.read_at >= $3)
         ORDER BY r.read_at, r.id`,
-      [tomaId, period.end, cursor?.read_at ?? null],
+      [tomaId, final?.readAt ?? period.end, cursor?.read_at ?? null, final !== undefined],
     );
     const last = chain[chain.length - 1];
     // Two usable readings measure something (an exchange's final reading counts even if the new meter's initial one closes the chain).
@@ -112,23 +135,25 @@ export class ConsumptionService {
     let measured: string | null = null;
     let cursorReading = cursor?.reading_id ?? chain[0]?.id ?? null;
     let poolAfter: string;
-    if (hasNewReal) {
+    // A final reading always measures: from the cursor to itself it is 0 m3, never an estimate.
+    if (hasNewReal || final) {
       const res = chainConsumption(chain.map((r): ChainReading => ({ id: r.id, meterId: r.meter_id, valueM3: r.value_m3, readAt: new Date(r.read_at), registerDigits: r.register_digits })));
       const s = settleMeasured(res.measuredM3, pool);
-      const method: BillableMethod = res.exchanges > 0 ? 'exchange' : last.source === 'smart' ? 'daily_summaries' : res.rolledOver ? 'rollover' : 'difference';
+      const method: BillableMethod = res.exchanges > 0 ? 'exchange' : last?.source === 'smart' ? 'daily_summaries' : res.rolledOver ? 'rollover' : 'difference';
       measured = res.measuredM3;
-      poolAfter = s.poolAfterM3;
-      cursorReading = last.id;
+      poolAfter = final ? '0.000' : s.poolAfterM3;
+      cursorReading = last?.id ?? cursorReading;
+      const finalInputs = final ? { finalReadingId: final.readingId, terminatesAt: final.terminatesAt.toISOString(), unsettledPoolM3: s.poolAfterM3 } : {};
       data = {
-        meterId: last.meter_id,
+        meterId: last?.meter_id,
         consumptionM3: s.billedM3,
         estimated: false,
         adjustmentM3: s.adjustmentM3,
         provenance: {
           readingIds: chain.map((r) => r.id),
-          rules: last.vee?.outcomes ?? [],
+          rules: last?.vee?.outcomes ?? [],
           method,
-          inputs: { segments: res.segments, measuredM3: res.measuredM3, poolBeforeM3: pool, poolAfterM3: s.poolAfterM3, exchanges: res.exchanges, rolledOver: res.rolledOver },
+          inputs: { segments: res.segments, measuredM3: res.measuredM3, poolBeforeM3: pool, poolAfterM3: poolAfter, exchanges: res.exchanges, rolledOver: res.rolledOver, ...finalInputs },
         },
       };
     } else {
@@ -156,14 +181,15 @@ export class ConsumptionService {
       tomaId,
       period: period.key,
       periodStart: period.start.toISOString(),
-      periodEnd: period.end.toISOString(),
+      periodEnd: (final?.terminatesAt ?? period.end).toISOString(),
       ...data,
+      ...(final ? { final: true } : {}),
     };
     if (!event.meterId) delete event.meterId;
     await em.query(
-      `INSERT INTO metering.billable_consumptions (id, tenant_id, toma_id, contract_id, meter_id, period, period_start, period_end, consumption_m3, measured_m3, estimated, adjustment_m3, method, provenance)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-      [billableId, TenantContext.tenantId(), tomaId, contractId, event.meterId ?? null, period.key, period.start, period.end, event.consumptionM3, measured, event.estimated, event.adjustmentM3, event.provenance.method, JSON.stringify(event.provenance)],
+      `INSERT INTO metering.billable_consumptions (id, tenant_id, toma_id, contract_id, meter_id, period, period_start, period_end, consumption_m3, measured_m3, estimated, adjustment_m3, method, provenance, final)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+      [billableId, TenantContext.tenantId(), tomaId, contractId, event.meterId ?? null, period.key, period.start, event.periodEnd, event.consumptionM3, measured, event.estimated, event.adjustmentM3, event.provenance.method, JSON.stringify(event.provenance), final !== undefined],
     );
     await em.query(
       `INSERT INTO metering.consumption_cursors (tenant_id, toma_id, reading_id, pool_m3, updated_at) VALUES ($1,$2,$3,$4, now())
@@ -304,7 +330,9 @@ export class ConsumptionService {
        RETURNING id`,
       [uuidv7(), TenantContext.tenantId(), meter.id, tomaId, value, readAt, status, c?.consumptionM3 ?? null, JSON.stringify(flags), JSON.stringify(vee)],
     );
-    return saved!.id;
+    const id = (saved as { id: string }).id;
+    if (c && status === 'valid') await this.readings.notifyUsable(em, { id, tomaId, readAt, source: 'smart' });
+    return id;
   }
 
   private async anomalies(em: EntityManager, meter: MeterRow, day: string): Promise<void> {

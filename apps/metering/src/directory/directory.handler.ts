@@ -3,11 +3,15 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { CustomerEvents, type ContractSnapshotData, type ContractTerminatedData, type TomaSnapshotData } from '@supra/contracts';
 import { ServiceDatabase } from '@supra/platform/database';
 import { TenantContext } from '@supra/platform/tenancy';
+import { FinalReadingsService } from '../final-readings/final-readings.service';
 
 /** Metering's read model of tomas and contracts, kept from customer events (it never reads customer's schema). */
 @Injectable()
 export class DirectoryService {
-  constructor(private readonly db: ServiceDatabase) {}
+  constructor(
+    private readonly db: ServiceDatabase,
+    private readonly finalReadings: FinalReadingsService,
+  ) {}
 
   upsertToma(d: TomaSnapshotData): Promise<void> {
     return this.db.tx(async (em) => {
@@ -32,7 +36,7 @@ export class DirectoryService {
     });
   }
 
-  /** Baja: the contract ends on its effective date; the final reading is requested (read or estimated at close). */
+  /** Baja or change of holder: the contract ends on its effective date and its final reading is requested (taken now if it exists). */
   terminate(d: ContractTerminatedData): Promise<void> {
     return this.db.tx(async (em) => {
       await em.query(
@@ -41,6 +45,7 @@ export class DirectoryService {
          ON CONFLICT (id) DO UPDATE SET status = 'baja', end_date = EXCLUDED.end_date, final_reading_requested = EXCLUDED.final_reading_requested, updated_at = now()`,
         [d.contractId, TenantContext.tenantId(), d.tomaId, d.contractNumber, d.effectiveDate, d.finalReadingRequested],
       );
+      if (d.finalReadingRequested) await this.finalReadings.request(em, d);
     });
   }
 }

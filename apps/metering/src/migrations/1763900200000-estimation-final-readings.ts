@@ -5,9 +5,9 @@ const S = 'metering';
 const TABLES = ['settings', 'final_readings'];
 
 /**
- * Tenant VEE/estimation settings, the final-reading requests of terminated contracts, and billable consumption
- * unique per contract (a change of holder bills the old contract's final part and the new contract's rest of
- * the same period on the same toma).
+ * Tenant estimation settings, the final-reading requests of terminated contracts, and billable consumption
+ * unique per (toma, period, contract, final): a change of holder bills the old contract's final part and the
+ * new contract's rest of the same period on the same toma, and a final part may follow a period already closed.
  */
 export class EstimationFinalReadings1763900200000 implements MigrationInterface {
   name = 'EstimationFinalReadings1763900200000';
@@ -34,9 +34,10 @@ export class EstimationFinalReadings1763900200000 implements MigrationInterface 
          UNIQUE (tenant_id, contract_id)
        )`,
       `CREATE INDEX final_readings_pending ON ${S}.final_readings (tenant_id, toma_id) WHERE status = 'pending'`,
+      `ALTER TABLE ${S}.billable_consumptions ADD COLUMN final boolean NOT NULL DEFAULT false`,
       `ALTER TABLE ${S}.billable_consumptions DROP CONSTRAINT billable_consumptions_tenant_id_toma_id_period_key`,
       `CREATE UNIQUE INDEX billable_consumptions_contract_period ON ${S}.billable_consumptions
-         (tenant_id, toma_id, period, coalesce(contract_id, '00000000-0000-0000-0000-000000000000'::uuid))`,
+         (tenant_id, toma_id, period, coalesce(contract_id, '00000000-0000-0000-0000-000000000000'::uuid), final)`,
       ...tenantTablesRlsSql(S, TABLES),
     ]);
   }
@@ -45,6 +46,7 @@ export class EstimationFinalReadings1763900200000 implements MigrationInterface 
     await runAll(q, [
       `DROP INDEX ${S}.billable_consumptions_contract_period`,
       `ALTER TABLE ${S}.billable_consumptions ADD CONSTRAINT billable_consumptions_tenant_id_toma_id_period_key UNIQUE (tenant_id, toma_id, period)`,
+      `ALTER TABLE ${S}.billable_consumptions DROP COLUMN final`,
       ...dropTenantTablesSql(S, TABLES),
     ]);
   }

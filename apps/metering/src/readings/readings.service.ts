@@ -60,14 +60,34 @@ export const CLASS_MIN_TOMAS = 3;
 /** How far into the future a reading may be dated (clock skew of handhelds). */
 export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
 
+/** A reading that just became usable for billing (recorded valid, approved or edited). */
+export interface UsableReading {
+  id: string;
+  tomaId: string;
+  readAt: Date;
+  source: ReadingSource;
+}
+type UsableListener = (em: EntityManager, r: UsableReading) => Promise<void>;
+
 /** Manual, imported and smart readings; VEE runs on each; the review queue with its audit trail. */
 @Injectable()
 export class ReadingsService {
+  private readonly usableListeners: UsableListener[] = [];
+
   constructor(
     private readonly db: ServiceDatabase,
     private readonly meters: MetersService,
     private readonly clock: Clock,
   ) {}
+
+  /** Called, in the same transaction, for every reading that becomes usable (final readings wait on these). */
+  onUsable(listener: UsableListener): void {
+    this.usableListeners.push(listener);
+  }
+
+  async notifyUsable(em: EntityManager, r: UsableReading): Promise<void> {
+    for (const listener of this.usableListeners) await listener(em, r);
+  }
 
   record(meterId: string, body: RecordReadingBody): Promise<ReadingView> {
     return this.db.tx(async (em) => {
@@ -160,6 +180,7 @@ export class ReadingsService {
       ],
     );
     if (!inserted.length) throw meteringError('METERING.READING_OUT_OF_ORDER', 'Duplicate reading', { meterId: meter.id, readAt: readAt.toISOString() });
+    if (r.valueM3 !== undefined && status === 'valid') await this.notifyUsable(em, { id, tomaId: meter.toma_id, readAt, source: r.source });
     return id;
   }
 
@@ -262,6 +283,7 @@ export class ReadingsService {
       const consumption = prev ? computeConsumption({ previousReading: prev.value_m3, currentReading: value, register: { digits: meter.register_digits } }).consumptionM3 : null;
       await em.query(`UPDATE metering.readings SET value_m3 = $2, consumption_m3 = $3, status = 'edited' WHERE id = $1`, [r.id, value, consumption]);
       await this.audit(em, r, 'edit', 'edited', dto.reason, value);
+      if (r.toma_id) await this.notifyUsable(em, { id: r.id, tomaId: r.toma_id, readAt: new Date(r.read_at), source: r.source });
       return this.view(em, r.id);
     });
   }
@@ -274,6 +296,7 @@ export class ReadingsService {
       }
       await em.query(`UPDATE metering.readings SET status = $2 WHERE id = $1`, [id, status]);
       await this.audit(em, r, action, status, reason, r.value_m3);
+      if (status === 'approved' && r.toma_id && r.value_m3 !== null) await this.notifyUsable(em, { id, tomaId: r.toma_id, readAt: new Date(r.read_at), source: r.source });
       return this.view(em, id);
     });
   }

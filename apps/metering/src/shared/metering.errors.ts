@@ -10,7 +10,9 @@ export type MeteringErrorCode =
   | 'METERING.READING_VALUE_REQUIRED'
   | 'METERING.READING_NOT_REVIEWABLE'
   | 'METERING.INVALID_PERIOD'
-  | 'METERING.REGISTER_OUT_OF_RANGE';
+  | 'METERING.REGISTER_OUT_OF_RANGE'
+  | 'METERING.FINAL_READING_NOT_FOUND'
+  | 'METERING.FINAL_READING_COMPLETED';
 
 const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.METER_NOT_FOUND': 404,
@@ -23,6 +25,8 @@ const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.READING_NOT_REVIEWABLE': 409,
   'METERING.INVALID_PERIOD': 422,
   'METERING.REGISTER_OUT_OF_RANGE': 422,
+  'METERING.FINAL_READING_NOT_FOUND': 404,
+  'METERING.FINAL_READING_COMPLETED': 409,
 };
 
 export const meteringError = (code: MeteringErrorCode, message: string, details?: Record<string, unknown>): DomainError =>

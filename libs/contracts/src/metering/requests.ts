@@ -343,3 +343,21 @@ export class ClosePeriodRequest {
   @MaxLength(64)
   timeZone?: string;
 }
+
+// ------------------------------------------------------------------ final readings (contract termination)
+
+export const FINAL_READING_STATUSES = ['pending', 'completed'] as const;
+export type FinalReadingStatus = (typeof FINAL_READING_STATUSES)[number];
+
+export class ListFinalReadingsQuery extends MeteringPageQuery {
+  @ApiPropertyOptional({ enum: FINAL_READING_STATUSES, default: 'pending' })
+  @IsOptional()
+  @IsIn(FINAL_READING_STATUSES)
+  status?: FinalReadingStatus;
+}
+
+/** A field reader's final reading for a terminated contract, on the toma's installed meter. */
+export class RecordFinalReadingRequest extends RecordReadingBody {
+  @uuidParam()
+  id!: string;
+}

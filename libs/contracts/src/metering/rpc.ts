@@ -14,10 +14,12 @@ import {
   ImportReadingsRequest,
   InstallMeterBody,
   InstallMeterRequest,
+  ListFinalReadingsQuery,
   ListReviewQueueQuery,
   ListTomaReadingsQuery,
   ListTomaReadingsRequest,
   MeteringIdParam,
+  RecordFinalReadingRequest,
   RecordReadingBody,
   RecordReadingRequest,
   RejectReadingBody,
@@ -48,6 +50,8 @@ export const MeteringRpc = {
   approveReading: op({ operation: 'vee.review.approve', permission: 'metering.vee.review', method: 'POST', path: '/vee/review/:id/approve', status: 200, tag: 'vee', summary: 'Approve a flagged reading as read', payload: ApproveReadingRequest, body: ApproveReadingBody }),
   editReading: op({ operation: 'vee.review.edit', permission: 'metering.vee.edit', method: 'POST', path: '/vee/review/:id/edit', status: 200, tag: 'vee', summary: 'Correct a reading with a reason (audited)', payload: EditReadingRequest, body: EditReadingBody }),
   rejectReading: op({ operation: 'vee.review.reject', permission: 'metering.vee.review', method: 'POST', path: '/vee/review/:id/reject', status: 200, tag: 'vee', summary: 'Reject a reading: it is never billed', payload: RejectReadingRequest, body: RejectReadingBody }),
+  listFinalReadings: op({ operation: 'final-readings.list', permission: 'metering.readings.read', method: 'GET', path: '/final-readings', status: 200, tag: 'readings', summary: 'Final readings of terminated contracts (pending ones are the field readers\' work list)', payload: ListFinalReadingsQuery, query: ListFinalReadingsQuery }),
+  recordFinalReading: op({ operation: 'final-readings.record', permission: 'metering.readings.create', method: 'POST', path: '/final-readings/:id/reading', status: 201, tag: 'readings', summary: 'Record the final reading of a terminated contract; a usable one emits the final billable consumption', payload: RecordFinalReadingRequest, body: RecordReadingBody }),
   closePeriod: op({ operation: 'consumption.close-period', permission: 'metering.consumption.close', method: 'POST', path: '/consumption/close-period', status: 200, tag: 'consumption', summary: 'Compute and emit billable consumption of a period for every active contract', payload: ClosePeriodRequest, body: ClosePeriodRequest }),
 } as const satisfies Record<string, MeteringHttpOperation>;
 

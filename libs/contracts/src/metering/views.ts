@@ -113,3 +113,18 @@ export interface AnomalyView {
   evidence: Record<string, unknown>;
   detectedAt: string;
 }
+
+/** The final reading of a terminated contract: pending until a usable reading closes it, then its billable id. */
+export interface FinalReadingView {
+  id: string;
+  contractId: string;
+  tomaId: string;
+  effectiveDate: string;
+  /** End of the effective day in the tenant's zone: the final billable consumption's periodEnd. */
+  terminatesAt: string;
+  status: 'pending' | 'completed';
+  readingId: string | null;
+  billableId: string | null;
+  requestedAt: string;
+  completedAt: string | null;
+}

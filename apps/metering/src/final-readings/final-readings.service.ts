@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { EntityManager } from 'typeorm';
+import type { ContractTerminatedData, FinalReadingView, ListFinalReadingsQuery, Page, RecordFinalReadingRequest } from '@supra/contracts';
+import { ServiceDatabase } from '@supra/platform/database';
+import { TenantContext } from '@supra/platform/tenancy';
+import { addDays, periodForLocalDate, startOfLocalDay } from '@supra/domain/periods';
+import { ConsumptionService } from '../consumption/consumption.service';
+import type { MeterRow } from '../meters/meters.service';
+import { BILLABLE_STATUSES, ReadingsService, type UsableReading } from '../readings/readings.service';
+import { Clock } from '../shared/clock';
+import { meteringError } from '../shared/metering.errors';
+import { DEFAULT_TIME_ZONE, iso, one, rows } from '../shared/sql';
+
+interface FinalRow {
+  id: string;
+  contract_id: string;
+  toma_id: string;
+  effective_date: string;
+  terminates_at: Date;
+  status: 'pending' | 'completed';
+  reading_id: string | null;
+  billable_id: string | null;
+  requested_at: Date;
+  completed_at: Date | null;
+}
+
+const COLUMNS = `id, contract_id, toma_id, to_char(effective_date, 'YYYY-MM-DD') AS effective_date, terminates_at, status, reading_id, billable_id, requested_at, completed_at`;
+
+/**
+ * The final reading of a terminated contract (baja or change of holder) and its final billable consumption.
+ * The final reading is the last usable reading of the effective day; failing that, a field reader's reading
+ * taken after it, or (once a smart meter reports past the termination) the last reading before it. Until
+ * one exists the request is pending: the field readers' work list (`GET /final-readings`).
+ */
+@Injectable()
+export class FinalReadingsService {
+  constructor(
+    private readonly db: ServiceDatabase,
+    private readonly readings: ReadingsService,
+    private readonly consumption: ConsumptionService,
+    private readonly clock: Clock,
+  ) {
+    // Any reading that becomes usable on a toma may be the final reading its pending request waits for.
+    readings.onUsable((em, r) => this.onUsableReading(em, r));
+  }
+
+  /** `customer.contract.terminated.v1`: opens the request (once per contract) and completes it if it can. */
+  async request(em: EntityManager, d: ContractTerminatedData): Promise<void> {
+    const terminatesAt = startOfLocalDay(addDays(d.effectiveDate, 1), DEFAULT_TIME_ZONE);
+    const created = await rows<FinalRow>(
+      em,
+      `INSERT INTO metering.final_readings (id, tenant_id, contract_id, toma_id, effective_date, terminates_at, status, requested_at)
+       VALUES ($1,$2,$3,$4,$5,$6,'pending',$7) ON CONFLICT (tenant_id, contract_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [uuidv7(), TenantContext.tenantId(), d.contractId, d.tomaId, d.effectiveDate, terminatesAt, this.clock.now()],
+    );
+    if (created[0]) await this.tryComplete(em, created[0]);
+  }
+
+  list(q: ListFinalReadingsQuery): Promise<Page<FinalReadingView>> {
+    return this.db.tx(async (em) => {
+      const size = q.size ?? 50;
+      const page = q.page ?? 1;
+      const status = q.status ?? 'pending';
+      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.final_readings WHERE status = $1`, [status]);
+      const list = await rows<FinalRow>(
+        em,
+        `SELECT ${COLUMNS} FROM metering.final_readings WHERE status = $1 ORDER BY effective_date, id LIMIT ${size} OFFSET ${(page - 1) * size}`,
+        [status],
+      );
+      return { data: list.map(toView), page: { number: page, size, total: Number(total?.n ?? 0) } };
+    });
+  }
+
+  /** A field reader's final reading: recorded on the toma's meter (VEE runs); a usable one completes the request. */
+  recordReading(dto: RecordFinalReadingRequest): Promise<FinalReadingView> {
+    return this.db.tx(async (em) => {
+      const { id, ...body } = dto;
+      const fr = await this.row(em, id);
+      if (fr.status === 'completed') {
+        throw meteringError('METERING.FINAL_READING_COMPLETED', `The final reading of contract ${fr.contract_id} was already taken`, { id, readingId: fr.reading_id });
+      }
+      const meter = await one<MeterRow>(em, `SELECT * FROM metering.meters WHERE toma_id = $1 AND status = 'installed' ORDER BY installed_at DESC LIMIT 1`, [fr.toma_id]);
+      if (!meter) throw meteringError('METERING.METER_NOT_INSTALLED', `Toma ${fr.toma_id} has no installed meter`, { tomaId: fr.toma_id });
+      await this.readings.recordIn(em, meter, { ...body, source: 'manual' });
+      return toView(await this.row(em, id));
+    });
+  }
+
+  private async onUsableReading(em: EntityManager, r: UsableReading): Promise<void> {
+    const pending = await rows<FinalRow>(em, `SELECT ${COLUMNS} FROM metering.final_readings WHERE toma_id = $1 AND status = 'pending' ORDER BY terminates_at FOR UPDATE`, [r.tomaId]);
+    for (const fr of pending) await this.tryComplete(em, fr);
+  }
+
+  private async tryComplete(em: EntityManager, fr: FinalRow): Promise<void> {
+    const reading = await this.finalReading(em, fr);
+    if (!reading) return;
+    const contract = await one<{ billing_period: string }>(em, `SELECT billing_period FROM metering.contracts WHERE id = $1`, [fr.contract_id]);
+    const period = periodForLocalDate(fr.effective_date, contract?.billing_period === 'bimestral' ? 'bimonthly' : 'monthly', DEFAULT_TIME_ZONE);
+    await this.consumption.closeToma(em, fr.toma_id, fr.contract_id, period, { readingId: reading.id, readAt: new Date(reading.read_at), terminatesAt: new Date(fr.terminates_at) });
+    const billable = await one<{ id: string }>(
+      em,
+      `SELECT id FROM metering.billable_consumptions WHERE toma_id = $1 AND period = $2 AND contract_id = $3 AND final`,
+      [fr.toma_id, period.key, fr.contract_id],
+    );
+    await em.query(`UPDATE metering.final_readings SET status = 'completed', reading_id = $2, billable_id = $3, completed_at = $4 WHERE id = $1`, [
+      fr.id,
+      reading.id,
+      billable?.id ?? null,
+      this.clock.now(),
+    ]);
+  }
+
+  /** The reading that closes the contract, or undefined while there is none yet. */
+  private async finalReading(em: EntityManager, fr: FinalRow): Promise<{ id: string; read_at: Date } | undefined> {
+    const usable = `toma_id = $1 AND value_m3 IS NOT NULL AND status IN ${BILLABLE_STATUSES}`;
+    const onTheDay = await one<{ id: string; read_at: Date }>(
+      em,
+      `SELECT id, read_at FROM metering.readings WHERE ${usable} AND read_at >= $2 AND read_at < $3 ORDER BY read_at DESC, id DESC LIMIT 1`,
+      [fr.toma_id, startOfLocalDay(fr.effective_date, DEFAULT_TIME_ZONE), fr.terminates_at],
+    );
+    if (onTheDay) return onTheDay;
+    const after = await one<{ id: string; read_at: Date; source: string }>(
+      em,
+      `SELECT id, read_at, source FROM metering.readings WHERE ${usable} AND read_at >= $2 ORDER BY read_at, id LIMIT 1`,
+      [fr.toma_id, fr.terminates_at],
+    );
+    if (!after) return undefined;
+    // A field reader sent after the date reads the meter as the contract left it.
+    if (after.source !== 'smart') return after;
+    // The meter reported past the termination without a reading of the day itself: its last one before.
+    return one(em, `SELECT id, read_at FROM metering.readings WHERE ${usable} AND read_at < $2 ORDER BY read_at DESC, id DESC LIMIT 1`, [fr.toma_id, fr.terminates_at]);
+  }
+
+  private async row(em: EntityManager, id: string): Promise<FinalRow> {
+    const r = await one<FinalRow>(em, `SELECT ${COLUMNS} FROM metering.final_readings WHERE id = $1`, [id]);
+    if (!r) throw meteringError('METERING.FINAL_READING_NOT_FOUND', `Final reading request ${id} was not found`, { id });
+    return r;
+  }
+}
+
+function toView(r: FinalRow): FinalReadingView {
+  return {
+    id: r.id,
+    contractId: r.contract_id,
+    tomaId: r.toma_id,
+    effectiveDate: r.effective_date,
+    terminatesAt: iso(r.terminates_at) as string,
+    status: r.status,
+    readingId: r.reading_id,
+    billableId: r.billable_id,
+    requestedAt: iso(r.requested_at) as string,
+    completedAt: iso(r.completed_at),
+  };
+}
