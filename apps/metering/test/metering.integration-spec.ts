@@ -164,7 +164,7 @@ describe('metering service', () => {
 
   it('estimates a period without readings and settles the estimate when a real reading arrives', async () => {
     const { tomaId } = await toma();
-    const m = await meterOn(tomaId, '0', '2025-10-01T10:00:00Z');
+    const m = await meterOn(tomaId, '0', '2025-09-30T12:00:00Z');
     // Three measured months of 30 m3-ish build history.
     let value = 0;
     for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
@@ -197,7 +197,7 @@ describe('metering service', () => {
 
   it('estimates from the same period last year when there is too little recent history, and records why', async () => {
     const { tomaId } = await toma();
-    const m = await meterOn(tomaId, '0', '2025-02-25T10:00:00Z');
+    const m = await meterOn(tomaId, '0', '2025-02-28T12:00:00Z');
     // One real period only (March 2025: 62 m3 over 31 days): the average of recent periods needs two.
     await call<ReadingView>('readings.record', { id: m.id, valueM3: '62', readAt: '2025-03-31T12:00:00Z' });
     await call('consumption.close-period', { period: '2025-03' });

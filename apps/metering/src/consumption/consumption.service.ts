@@ -153,7 +153,18 @@ export class ConsumptionService {
           readingIds: chain.map((r) => r.id),
           rules: last?.vee?.outcomes ?? [],
           method,
-          inputs: { segments: res.segments, measuredM3: res.measuredM3, poolBeforeM3: pool, poolAfterM3: poolAfter, exchanges: res.exchanges, rolledOver: res.rolledOver, ...finalInputs },
+          inputs: {
+            segments: res.segments,
+            measuredM3: res.measuredM3,
+            // The measured span: history and class averages take their daily rate from it, not from the period's days.
+            measuredFrom: chain[0] ? new Date(chain[0].read_at).toISOString() : null,
+            measuredTo: last ? new Date(last.read_at).toISOString() : null,
+            poolBeforeM3: pool,
+            poolAfterM3: poolAfter,
+            exchanges: res.exchanges,
+            rolledOver: res.rolledOver,
+            ...finalInputs,
+          },
         },
       };
     } else {

@@ -55,6 +55,9 @@ export interface NewReading extends RecordReadingBody {
 const DOUBTFUL: ReadonlySet<ReadingIncidence> = new Set(['meter_damaged', 'meter_illegible', 'tampered']);
 /** Statuses a consumption can be computed from. */
 export const BILLABLE_STATUSES = `('valid','approved','edited')`;
+/** Days a billable consumption covers: its measured span when recorded, else the period's length. */
+const MEASURED_DAYS_SQL = `extract(epoch FROM coalesce((b.provenance->'inputs'->>'measuredTo')::timestamptz, b.period_end)
+  - coalesce((b.provenance->'inputs'->>'measuredFrom')::timestamptz, b.period_start)) / 86400`;
 /** Fewer tomas than this in a class and its average is not used (VEE class rules, class-average estimate). */
 export const CLASS_MIN_TOMAS = 3;
 /** How far into the future a reading may be dated (clock skew of handhelds). */
@@ -337,42 +340,37 @@ export class ReadingsService {
   }
 
   /**
-   * Past billing periods of the toma, oldest first. A real period that settled estimates measured from the
-   * start of the first estimated period before it, so its days run from there: otherwise its measured volume
-   * (which spans the unread periods) would look like one period's and inflate the daily rate.
+   * Past billing periods of the toma, oldest first. A real period's days are its measured span (first to last
+   * reading of its chain), which may start before the period (the installation) and spans the estimated
+   * periods it settled: otherwise its measured volume would be divided by the wrong days.
    */
   async history(em: EntityManager, tomaId: string): Promise<HistoryPeriod[]> {
-    const list = await rows<{ period: string; consumption_m3: string; measured_m3: string | null; estimated: boolean; period_start: Date; period_end: Date }>(
+    const list = await rows<{ period: string; consumption_m3: string; measured_m3: string | null; estimated: boolean; days: string }>(
       em,
-      `SELECT period, consumption_m3, measured_m3, estimated, period_start, period_end FROM metering.billable_consumptions WHERE toma_id = $1 ORDER BY period_start, period_end`,
+      `SELECT period, consumption_m3, measured_m3, estimated, ${MEASURED_DAYS_SQL} AS days
+         FROM metering.billable_consumptions b WHERE toma_id = $1 ORDER BY period_start, period_end`,
       [tomaId],
     );
-    let spanStart: Date | null = null;
-    return list.map((b) => {
-      const start: Date = b.estimated ? new Date(b.period_start) : (spanStart ?? new Date(b.period_start));
-      spanStart = b.estimated ? (spanStart ?? new Date(b.period_start)) : null;
-      return {
-        periodKey: b.period,
-        consumptionM3: b.estimated ? b.consumption_m3 : (b.measured_m3 ?? b.consumption_m3),
-        days: Math.max(1, Math.round((new Date(b.period_end).getTime() - start.getTime()) / 86_400_000)),
-        estimated: b.estimated,
-      };
-    });
+    return list.map((b) => ({
+      periodKey: b.period,
+      consumptionM3: b.estimated ? b.consumption_m3 : (b.measured_m3 ?? b.consumption_m3),
+      days: Math.max(1, Math.round(Number(b.days))),
+      estimated: b.estimated,
+    }));
   }
 
   /**
-   * Average daily m3 of the toma's class (toma type) over the last year's real periods that settled no
-   * estimate, from at least CLASS_MIN_TOMAS other tomas; null when the class is too small to speak for.
+   * Average daily m3 of the toma's class (toma type) over the last year's real periods of other tomas (their
+   * measured volume over their measured span); null when fewer than CLASS_MIN_TOMAS tomas speak for it.
    */
   async classAverageDaily(em: EntityManager, tomaId: string, at: Date): Promise<string | null> {
     const r = await one<{ daily: string | null; tomas: string }>(
       em,
-      `SELECT (sum(b.measured_m3) / nullif(sum(extract(epoch FROM b.period_end - b.period_start) / 86400), 0))::numeric(14,6)::text AS daily,
-              count(DISTINCT b.toma_id) AS tomas
+      `SELECT (sum(b.measured_m3) / nullif(sum(${MEASURED_DAYS_SQL}), 0))::numeric(14,6)::text AS daily, count(DISTINCT b.toma_id) AS tomas
          FROM metering.billable_consumptions b
          JOIN metering.tomas t ON t.id = b.toma_id
         WHERE t.toma_type = (SELECT toma_type FROM metering.tomas WHERE id = $1) AND b.toma_id <> $1
-          AND NOT b.estimated AND b.adjustment_m3 = 0 AND b.measured_m3 IS NOT NULL
+          AND NOT b.estimated AND b.measured_m3 IS NOT NULL
           AND b.period_end <= $2 AND b.period_end > $2::timestamptz - interval '1 year'`,
       [tomaId, at],
     );
