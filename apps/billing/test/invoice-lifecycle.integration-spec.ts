@@ -1,4 +1,4 @@
-import type { CancelInvoiceView, InvoiceView, Page } from '@supra/contracts';
+import { CustomerEvents, type BillableConsumptionData, type CancelInvoiceView, type InvoiceView, type Page } from '@supra/contracts';
 import { Dec, fixed, round2 } from '@supra/domain/money';
 import { Clock } from '../src/shared/clock';
 import { PacGateway } from '../src/stamping/pac-gateway';
@@ -26,8 +26,8 @@ describe('billing invoice lifecycle', () => {
       const i = await invoiceOf(contractId, period);
       return i?.status === 'stamped' ? h.call<InvoiceView>('invoices.get', { id: i.id }) : undefined;
     }, `stamped invoice ${period}`);
-  const bill = async (f: CustomerFixture, period: string, m3: string): Promise<InvoiceView> => {
-    await h.publish(BILLABLE, billable(f, period, m3));
+  const bill = async (f: CustomerFixture, period: string, m3: string, patch: Partial<BillableConsumptionData> = {}): Promise<InvoiceView> => {
+    await h.publish(BILLABLE, billable(f, period, m3, patch));
     return stampedInvoice(f.contractId, period);
   };
   const sim = () => h.get(PacGateway).simulators[0];
@@ -135,6 +135,85 @@ describe('billing invoice lifecycle', () => {
       clock.set(new Date('2026-11-25T17:00:00Z')); // October's invoice is due 5 December
       const nov = await bill(f, '2026-11', '10.000');
       expect(nov.lines!.filter((l) => l.kind === 'surcharge')).toHaveLength(0);
+    });
+  });
+
+  describe('final invoice at contract termination', () => {
+    afterEach(async () => {
+      h.get(Clock).set(null);
+      await setTenantPolicy('daily');
+    });
+    const setTenantPolicy = (finalProration: 'daily' | 'none') =>
+      h.call('settings.update', { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '76000', finalProration });
+    const terminate = async (f: CustomerFixture, effectiveDate: string) => {
+      await h.publish(CustomerEvents.contractTerminated.type, {
+        contractId: f.contractId,
+        contractNumber: 'C-final',
+        tomaId: f.tomaId,
+        tomaNumber: 'T-final',
+        personId: f.personId,
+        reason: 'baja voluntaria',
+        effectiveDate,
+        finalReadingRequested: true,
+      });
+      await until(async () => (await h.query(`SELECT 1 FROM billing.contracts WHERE id = $1 AND status = 'baja'`, [f.contractId])).length > 0, 'contract baja');
+    };
+    const line = (i: InvoiceView, kind: string) => i.lines!.find((l) => (l.source.row as { kind: string }).kind === kind);
+
+    it("bills metering's final consumption for the days served (fixed charges prorated) and settles the open balance", async () => {
+      const clock = h.get(Clock);
+      const f = await seedContract(h);
+      clock.set(new Date('2026-11-05T17:00:00Z'));
+      const oct = await bill(f, '2026-10', '14.000'); // due 20 November: open, not yet past due
+      expect(oct.final).toBe(false);
+      // Metering's final billable consumption may arrive before customer's termination event: the marker suffices.
+      clock.set(new Date('2026-11-18T17:00:00Z'));
+      const end = '2026-11-18T06:00:00.000Z'; // end of 17 November in Mexico City: 17 of November's 30 days
+      const fin = await bill(f, '2026-11', '12.000', { final: true, periodEnd: end });
+      expect(fin.final).toBe(true);
+      // 62.40 x 17 / 30 = 35.36; the per-m³ blocks are what was consumed.
+      expect(line(fin, 'block-fixed')!.amount).toBe('35.36');
+      expect(fin.lines!.filter((l) => (l.source.row as { kind: string }).kind === 'block').map((l) => l.amount)).toEqual(['98.50', '25.20']);
+      expect(fin.finalSettlement).toEqual({
+        endDate: '2026-11-17',
+        servedDays: 17,
+        periodDays: 30,
+        proration: 'daily',
+        openInvoices: [{ invoiceId: oct.id, serie: oct.serie, folio: oct.folio, dueDate: oct.dueDate, balance: oct.total }],
+        openBalance: oct.total,
+        amountDue: fixed(new Dec(fin.total).plus(oct.total), 2),
+      });
+      const issued = await h.query<{ data: { final: boolean } }>(`SELECT event->'data' AS data FROM billing.outbox WHERE type = 'billing.invoice.issued.v1' AND subject = $1`, [fin.id]);
+      expect(issued[0].data.final).toBe(true);
+      // The termination arriving afterwards adds no second invoice for the period.
+      await terminate(f, '2026-11-17');
+      expect(await h.query(`SELECT 1 FROM billing.invoices WHERE contract_id = $1 AND period = '2026-11'`, [f.contractId])).toHaveLength(1);
+      const pdf = await h.call<{ contentType: string; base64: string }>('invoices.pdf', { id: fin.id });
+      expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    });
+
+    it('without the marker (older producer), the consumption of the period holding the end date of a baja is final; policy none bills fixed charges in full', async () => {
+      await setTenantPolicy('none');
+      const f = await seedContract(h);
+      await terminate(f, '2026-11-10');
+      const fin = await bill(f, '2026-11', '12.000');
+      expect(fin.final).toBe(true);
+      expect(line(fin, 'block-fixed')!.amount).toBe('62.40');
+      expect(fin.finalSettlement).toMatchObject({ endDate: '2026-11-10', servedDays: 10, periodDays: 30, proration: 'none', openInvoices: [], openBalance: '0.00', amountDue: fin.total });
+      // A period before the termination is a regular invoice.
+      const oct = await bill(f, '2026-10', '12.000');
+      expect(oct).toMatchObject({ final: false, finalSettlement: null });
+    });
+
+    it('issues the final invoice of an unmetered toma on the termination event: cuota fija for the days served', async () => {
+      const f = await seedContract(h, { billingType: 'cuota_fija' });
+      await terminate(f, '2026-11-10');
+      const fin = await stampedInvoice(f.contractId, '2026-11');
+      expect(fin.final).toBe(true);
+      expect(fin.consumptionM3).toBeNull();
+      // 210.00 x 10 / 30 = 70.00
+      expect(line(fin, 'unmetered')!.amount).toBe('70.00');
+      expect(fin.finalSettlement).toMatchObject({ endDate: '2026-11-10', servedDays: 10, periodDays: 30, proration: 'daily' });
     });
   });
 });

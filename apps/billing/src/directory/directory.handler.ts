@@ -10,12 +10,16 @@ import {
   type TomaSnapshotData,
 } from '@supra/contracts';
 import { OnEvent } from '@supra/platform/messaging';
+import { InvoicesService } from '../invoices/invoices.service';
 import { DirectoryService } from './directory.service';
 
 /** Customer events feeding billing's read model (inside the consumer's transaction, with the inbox record). */
 @Controller()
 export class DirectoryHandler {
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly invoices: InvoicesService,
+  ) {}
 
   @OnEvent(CustomerEvents.personCreated.type)
   onPersonCreated(@Payload() d: PersonSnapshotData) {
@@ -47,9 +51,10 @@ export class DirectoryHandler {
     return this.directory.upsertContract(d);
   }
 
+  /** Baja: the read model, and the final invoice of an unmetered toma (a metered one waits for its final reading). */
   @OnEvent(CustomerEvents.contractTerminated.type)
   onContractTerminated(@Payload() d: ContractTerminatedData) {
-    return this.directory.terminate(d);
+    return this.invoices.onContractTerminated(d);
   }
 
   @OnEvent(CustomerEvents.contractSuspended.type)

@@ -3,7 +3,7 @@ import { Dec, fixed } from '@supra/domain/money';
 import { dateOnly, isoOrNull, str } from '../shared/sql';
 
 export const INVOICE_VIEW_COLUMNS = `id, kind, status, contract_id, toma_id, person_id, period, serie, folio, uuid, subtotal, tax, total, paid_amount,
-  credited_amount, consumption_m3, estimated, is_final, schedule_id, schedule_version, issued_at, due_date, stamped_at, past_due_at,
+  credited_amount, consumption_m3, estimated, is_final, final_settlement, schedule_id, schedule_version, issued_at, due_date, stamped_at, past_due_at,
   cancelled_at, cancel_reason, substitutes_id, substituted_by_id, related_invoice_id, bill_run_id, hold_reasons, created_at`;
 
 export function toInvoiceView(r: Record<string, unknown>, lines?: Record<string, unknown>[]): InvoiceView {
@@ -29,6 +29,7 @@ export function toInvoiceView(r: Record<string, unknown>, lines?: Record<string,
     consumptionM3: r.consumption_m3 === null ? null : fixed(String(r.consumption_m3), 3),
     estimated: Boolean(r.estimated),
     final: Boolean(r.is_final),
+    finalSettlement: (r.final_settlement as InvoiceView['finalSettlement'] | undefined) ?? null,
     scheduleId: str(r.schedule_id),
     scheduleVersion: r.schedule_version === null ? null : Number(r.schedule_version),
     issuedAt: isoOrNull(r.issued_at),

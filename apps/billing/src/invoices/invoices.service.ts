@@ -5,6 +5,8 @@ import {
   type BillableConsumptionData,
   type CancelInvoiceRequest,
   type CancelInvoiceView,
+  type ContractTerminatedData,
+  type FinalSettlementView,
   type CreditNoteIssuedData,
   type CreditNoteRequest,
   type InvoiceCancelledData,
@@ -20,7 +22,7 @@ import {
   type PaymentAppliedData,
 } from '@supra/contracts';
 import { Dec, fixed, round2, toDec } from '@supra/domain/money';
-import { dueDate, localDateOf } from '@supra/domain/periods';
+import { dueDate, localDateOf, periodForLocalDate } from '@supra/domain/periods';
 import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
@@ -77,9 +79,9 @@ export class InvoicesService {
           provenance: d.provenance as unknown as Record<string, unknown>,
         };
         await em.query(
-          `INSERT INTO billing.consumptions (tenant_id, contract_id, period, billable_id, toma_id, consumption_m3, adjustment_m3, estimated, period_start, period_end, provenance)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (tenant_id, contract_id, period) DO NOTHING`,
-          [TenantContext.tenantId(), contractId, d.period, d.billableId, d.tomaId, d.consumptionM3, d.adjustmentM3, d.estimated, d.periodStart, d.periodEnd, JSON.stringify(fact.provenance)],
+          `INSERT INTO billing.consumptions (tenant_id, contract_id, period, billable_id, toma_id, consumption_m3, adjustment_m3, estimated, period_start, period_end, provenance, is_final)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (tenant_id, contract_id, period) DO NOTHING`,
+          [TenantContext.tenantId(), contractId, d.period, d.billableId, d.tomaId, d.consumptionM3, d.adjustmentM3, d.estimated, d.periodStart, d.periodEnd, JSON.stringify(fact.provenance), d.final === true],
         );
         const existing = (await em.query(
           `SELECT id FROM billing.invoices WHERE contract_id = $1 AND period = $2 AND kind = 'I' AND substitutes_id IS NULL AND status <> 'rejected'`,
@@ -95,6 +97,30 @@ export class InvoicesService {
         });
         if (!ctx) return { invoiceId: null };
         const out = await this.issuing.issueBatch(ctx, [{ profile, period: d.period, consumption: fact }]);
+        if (out.failed.length) throw new Error(`${out.failed[0].code}: ${out.failed[0].message}`);
+        return { invoiceId: out.issued[0]?.id ?? out.held[0]?.id ?? null };
+      }),
+    );
+  }
+
+  /**
+   * `customer.contract.terminated.v1`: the contract becomes `baja` in the read model. A metered toma's final
+   * invoice waits for metering's final billable consumption (the final reading); an unmetered one has no reading,
+   * so its final invoice (cuota fija for the days served, per tenant policy, plus the open balance) is issued now.
+   */
+  onContractTerminated(d: ContractTerminatedData): Promise<{ invoiceId: string | null }> {
+    return mapErrors(() =>
+      this.db.tx(async () => {
+        await this.directory.terminate(d);
+        const profile = await this.directory.profile(d.contractId);
+        if (!profile || profile.billingType !== 'cuota_fija') return { invoiceId: null };
+        const ctx = await this.issuing.context().catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'BILLING.FISCAL_SETTINGS_MISSING') return undefined;
+          throw e;
+        });
+        if (!ctx) return { invoiceId: null };
+        const period = periodForLocalDate(d.effectiveDate, profile.billingPeriod === 'bimestral' ? 'bimonthly' : 'monthly', ctx.tenant.timeZone);
+        const out = await this.issuing.issueBatch(ctx, [{ profile, period: period.key, consumption: null }]);
         if (out.failed.length) throw new Error(`${out.failed[0].code}: ${out.failed[0].message}`);
         return { invoiceId: out.issued[0]?.id ?? out.held[0]?.id ?? null };
       }),
@@ -147,7 +173,8 @@ export class InvoicesService {
   pdf(id: string): Promise<InvoicePdfView> {
     return mapErrors(() =>
       this.db.tx(async (em) => {
-        const r = await this.row(id, 'stamped_xml, serie, folio, toma_id, period, due_date, consumption_m3');
+        const r = await this.row(id, 'stamped_xml, serie, folio, toma_id, period, due_date, consumption_m3, final_settlement');
+        const fin = r.final_settlement as FinalSettlementView | null;
         if (!r.stamped_xml) throw BillingErrors.notStamped(id);
         const history = (await em.query(
           `SELECT period, consumption_m3 FROM billing.consumptions WHERE toma_id = $1 AND period <= $2 ORDER BY period DESC LIMIT 12`,
@@ -159,6 +186,15 @@ export class InvoicesService {
             { label: 'Periodo', value: r.period as string },
             ...(r.consumption_m3 !== null ? [{ label: 'Consumo m³', value: fixed(String(r.consumption_m3), 3) }] : []),
             ...(r.due_date ? [{ label: 'Vencimiento', value: String(r.due_date instanceof Date ? localDateOf(r.due_date) : r.due_date).slice(0, 10) }] : []),
+            // The final invoice (baja): days billed, and what else the contract still owes besides this CFDI.
+            ...(fin
+              ? [
+                  { label: 'Factura final (baja)', value: `último día ${fin.endDate}` },
+                  { label: 'Días facturados', value: `${fin.servedDays} de ${fin.periodDays}${fin.proration === 'daily' ? ' (cargos fijos prorrateados)' : ''}` },
+                  { label: 'Saldo anterior pendiente', value: `$${fin.openBalance}` },
+                  { label: 'Total a pagar (finiquito)', value: `$${fin.amountDue}` },
+                ]
+              : []),
           ],
           consumptionHistory: history.reverse().map((h) => ({ label: h.period, m3: fixed(String(h.consumption_m3), 3) })),
         });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
+import type { EntityManager } from 'typeorm';
 import { BillingEvents, type InvoiceIssuedData } from '@supra/contracts';
 import { Dec, fixed, toDec } from '@supra/domain/money';
 import { dueDate, localDateOf, parsePeriodKey } from '@supra/domain/periods';
@@ -14,9 +15,10 @@ import { SettingsService, type TenantBilling } from '../settings/settings.servic
 import type { BillingEnv } from '../shared/billing.env';
 import { Clock } from '../shared/clock';
 import { toDomainError } from '../shared/billing.errors';
-import type { OverdueBalance } from '../tariffs/rating';
+import { prorateFixedCharges, type OverdueBalance } from '../tariffs/rating';
 import { pickSchedule, type StoredSchedule } from '../tariffs/tariff-selection';
 import { TariffsService } from '../tariffs/tariffs.service';
+import { finalSettlement, finalTerms, type FinalTerms, type OpenInvoice } from './final-invoice';
 import type { HistoryPoint } from './hold-rules';
 import { cfdiInputFor, composeInvoice, toConcepto, type ComposedInvoice, type ConsumptionFact } from './invoice-composer';
 import { enqueueStamping, insertInvoices, insertLines, reserveFolios, type InvoiceRow, type LineRow } from './invoice-writer';
@@ -128,9 +130,9 @@ export class IssuingService implements OnModuleDestroy {
       const tomaIds = [...new Set(candidates.map((c) => c.profile.tomaId))];
       const contractIds = [...new Set(candidates.map((c) => c.profile.contractId))];
       const h = (await em.query(
-        `SELECT toma_id, period, consumption_m3, estimated FROM billing.consumptions WHERE toma_id = ANY($1::uuid[]) ORDER BY toma_id, period DESC`,
+        `SELECT toma_id, contract_id, period, consumption_m3, estimated, is_final, period_end FROM billing.consumptions WHERE toma_id = ANY($1::uuid[]) ORDER BY toma_id, period DESC`,
         [tomaIds],
-      )) as Array<{ toma_id: string; period: string; consumption_m3: string; estimated: boolean }>;
+      )) as Array<{ toma_id: string; contract_id: string; period: string; consumption_m3: string; estimated: boolean; is_final: boolean; period_end: Date }>;
       const o = (await em.query(
         `SELECT id, contract_id, serie, folio, due_date, (total - paid_amount - credited_amount)::text AS balance, surcharged_months
            FROM billing.invoices
@@ -146,6 +148,9 @@ export class IssuingService implements OnModuleDestroy {
       list.push({ period: r.period, m3: String(r.consumption_m3), estimated: r.estimated });
       historyByToma.set(r.toma_id, list);
     }
+    // Metering's final consumption of a contract (termination): contract|period -> its end, the termination instant.
+    const finalConsumption = new Map<string, Date>();
+    for (const r of history) if (r.is_final) finalConsumption.set(`${r.contract_id}|${r.period}`, new Date(r.period_end));
     const overdueByContract = new Map<string, OverdueRow[]>();
     for (const r of overdue) overdueByContract.set(r.contract_id, [...(overdueByContract.get(r.contract_id) ?? []), r]);
 
@@ -155,6 +160,8 @@ export class IssuingService implements OnModuleDestroy {
       scheduleRowId: string;
       surcharges: Array<{ invoiceId: string; months: number }>;
       id: string;
+      /** Set on the contract's final invoice (termination). */
+      final?: FinalTerms;
     }
     const work: Work[] = [];
     for (const c of candidates) {
@@ -164,6 +171,8 @@ export class IssuingService implements OnModuleDestroy {
         skip('no_tariff');
         continue;
       }
+      const fc = finalConsumption.get(`${c.profile.contractId}|${c.period}`);
+      const terms = finalTerms({ period, finalConsumption: fc ? { periodEnd: fc } : null, contract: c.profile, policy: tenant.finalProration });
       const hist: HistoryPoint[] = (historyByToma.get(c.profile.tomaId) ?? []).filter((h) => h.period < c.period);
       // Recargos only for months not yet charged on an earlier invoice.
       const surcharges: Array<{ invoiceId: string; months: number }> = [];
@@ -182,18 +191,24 @@ export class IssuingService implements OnModuleDestroy {
           profile: c.profile,
           period: c.period,
           ratingDate: period.firstDay,
-          schedule: { rowId: picked.schedule.rowId, document: picked.schedule.document, tariffClass: picked.tariffClass },
+          schedule: {
+            rowId: picked.schedule.rowId,
+            // A final invoice under the `daily` policy: fixed charges for the days served only.
+            document: terms?.proration === 'daily' ? prorateFixedCharges(picked.schedule.document, picked.tariffClass, terms) : picked.schedule.document,
+            tariffClass: picked.tariffClass,
+          },
           consumption: c.consumption,
           overdue: balances,
           history: hist,
         });
         if (opts.skipHolds || c.substitutes) composed.holdReasons = [];
+        composed.final = terms !== null;
         // Each recargo line names the invoice whose overdue balance it charges.
         for (const l of composed.lines) {
           const row = l.rated.source.row;
           if (row.kind === 'surcharge') l.source = { ...l.source, surchargedInvoiceId: surcharges[balances.findIndex((b) => b.reference === row.reference)]?.invoiceId ?? null };
         }
-        work.push({ c, composed, scheduleRowId: picked.schedule.rowId, surcharges, id: uuidv7() });
+        work.push({ c, composed, scheduleRowId: picked.schedule.rowId, surcharges, id: uuidv7(), ...(terms ? { final: terms } : {}) });
       } catch (e) {
         const d = toDomainError(e) as { code?: string; message?: string };
         out.failed.push({ contractId: c.profile.contractId, code: d.code ?? 'BILLING.RATING_FAILED', message: d.message ?? String(e) });
@@ -306,6 +321,7 @@ export class IssuingService implements OnModuleDestroy {
         await em.query(`UPDATE billing.invoices SET surcharged_months = surcharged_months + $2 WHERE id = $1`, [s.invoiceId, s.months]);
       }
       await this.tariffs.markUsed([...inserted].map((id) => byId.get(id)!.scheduleRowId));
+      await this.settleFinals(em, [...inserted].map((id) => byId.get(id)!).filter((w) => w.final), rows);
       for (const w of work) {
         if (!inserted.has(w.id)) skip('exists');
       }
@@ -316,5 +332,24 @@ export class IssuingService implements OnModuleDestroy {
     return out;
     };
     return { commit };
+  }
+  /**
+   * Final invoices (rare: one per terminated contract) record what they settle: the partial period and every other
+   * open balance of the contract, which was invoiced already and so is owed on top of this CFDI, not inside it.
+   */
+  private async settleFinals(em: EntityManager, finals: Array<{ id: string; c: Candidate; final?: FinalTerms }>, rows: InvoiceRow[]): Promise<void> {
+    if (!finals.length) return;
+    const open = (await em.query(
+      `SELECT id, contract_id, serie, folio, due_date, (total - paid_amount - credited_amount)::text AS balance FROM billing.invoices
+        WHERE contract_id = ANY($1::uuid[]) AND id <> ALL($2::uuid[]) AND kind = 'I' AND status IN ('issued', 'stamped', 'partially_paid')
+          AND total - paid_amount - credited_amount > 0
+        ORDER BY period, issued_at`,
+      [finals.map((w) => w.c.profile.contractId), finals.map((w) => w.id)],
+    )) as Array<OpenInvoice & { contract_id: string }>;
+    for (const w of finals) {
+      const total = rows.find((r) => r.id === w.id)!.total;
+      const settlement = finalSettlement(w.final!, total, open.filter((o) => o.contract_id === w.c.profile.contractId && o.id !== w.c.substitutes?.invoiceId));
+      await em.query(`UPDATE billing.invoices SET final_settlement = $2 WHERE id = $1`, [w.id, JSON.stringify(settlement)]);
+    }
   }
 }

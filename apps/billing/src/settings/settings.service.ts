@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FiscalSettingsView, UpdateFiscalSettingsRequest } from '@supra/contracts';
+import type { FinalProration, FiscalSettingsView, UpdateFiscalSettingsRequest } from '@supra/contracts';
 import { ServiceDatabase } from '@supra/platform/database';
 import { SERVICE_ENV } from '@supra/platform/runtime';
 import { TenantContext } from '@supra/platform/tenancy';
@@ -17,6 +17,8 @@ export interface TenantBilling {
   dueDays: number;
   timeZone: string;
   holdFactor: string;
+  /** Final invoice at termination: fixed charges by days served ('daily') or in full ('none'). */
+  finalProration: FinalProration;
   credentials: SealingCredentials;
 }
 
@@ -31,6 +33,7 @@ interface SettingsRow {
   due_days: number;
   time_zone: string;
   hold_factor: string;
+  final_proration: FinalProration;
   csd_cer: string | null;
   csd_no_certificado: string | null;
   csd_valid_from: Date | null;
@@ -75,9 +78,9 @@ export class SettingsService {
         }
         await em.query(
           `INSERT INTO billing.tenant_settings (tenant_id, rfc, nombre, regimen_fiscal, lugar_expedicion, serie, serie_credit_notes, due_days,
-             time_zone, hold_factor, csd_cer, csd_no_certificado, csd_valid_from, csd_valid_to, csd_key_enc, csd_password_enc)
+             time_zone, hold_factor, csd_cer, csd_no_certificado, csd_valid_from, csd_valid_to, csd_key_enc, csd_password_enc, final_proration)
            VALUES ($1,$2,$3,$4,$5,COALESCE($6,'A'),COALESCE($7,'NC'),COALESCE($8,15),COALESCE($9,'America/Mexico_City'),COALESCE($10,3),
-                   $11,$12,$13,$14,$15,$16)
+                   $11,$12,$13,$14,$15,$16,COALESCE($17,'daily'))
            ON CONFLICT (tenant_id) DO UPDATE SET rfc = EXCLUDED.rfc, nombre = EXCLUDED.nombre, regimen_fiscal = EXCLUDED.regimen_fiscal,
              lugar_expedicion = EXCLUDED.lugar_expedicion,
              serie = COALESCE($6, tenant_settings.serie), serie_credit_notes = COALESCE($7, tenant_settings.serie_credit_notes),
@@ -86,11 +89,11 @@ export class SettingsService {
              csd_cer = COALESCE($11, tenant_settings.csd_cer), csd_no_certificado = COALESCE($12, tenant_settings.csd_no_certificado),
              csd_valid_from = COALESCE($13, tenant_settings.csd_valid_from), csd_valid_to = COALESCE($14, tenant_settings.csd_valid_to),
              csd_key_enc = COALESCE($15, tenant_settings.csd_key_enc), csd_password_enc = COALESCE($16, tenant_settings.csd_password_enc),
-             updated_at = now()`,
+             final_proration = COALESCE($17, tenant_settings.final_proration), updated_at = now()`,
           [
             tenantId, dto.rfc, dto.nombre, dto.regimenFiscal, dto.lugarExpedicion, dto.serie ?? null, dto.serieCreditNotes ?? null,
             dto.dueDays ?? null, dto.timeZone ?? null, dto.holdFactor ?? null, csd?.cer ?? null, csd?.noCertificado ?? null,
-            csd?.validFrom ?? null, csd?.validTo ?? null, csd?.keyEnc ?? null, csd?.pwdEnc ?? null,
+            csd?.validFrom ?? null, csd?.validTo ?? null, csd?.keyEnc ?? null, csd?.pwdEnc ?? null, dto.finalProration ?? null,
           ],
         );
         this.cache.delete(tenantId);
@@ -113,6 +116,7 @@ export class SettingsService {
       dueDays: row.due_days,
       timeZone: row.time_zone,
       holdFactor: String(row.hold_factor),
+      finalProration: row.final_proration,
       csd: cert
         ? { noCertificado: cert.noCertificado, rfc: cert.rfc, validFrom: cert.validFrom.toISOString(), validTo: cert.validTo.toISOString() }
         : null,
@@ -142,6 +146,7 @@ export class SettingsService {
       dueDays: row.due_days,
       timeZone: row.time_zone,
       holdFactor: String(row.hold_factor),
+      finalProration: row.final_proration,
       credentials,
     };
     this.cache.set(tenantId, tb);

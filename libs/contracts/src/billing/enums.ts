@@ -13,6 +13,10 @@ export const INVOICE_KINDS = ['I', 'E'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 
 /** SAT c_MotivoCancelacion: 01 with errors and a substitute, 02 errors without relation, 03 not carried out, 04 nominative op. in a global invoice. */
+/** How a final invoice charges the fixed charges of the partial period: by days served, or in full. */
+export const FINAL_PRORATIONS = ['daily', 'none'] as const;
+export type FinalProration = (typeof FINAL_PRORATIONS)[number];
+
 export const CANCEL_REASONS = ['01', '02', '03', '04'] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 

@@ -19,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CANCEL_REASONS, INVOICE_KINDS, INVOICE_STATUSES, type CancelReason, type InvoiceKind, type InvoiceStatus } from './enums';
+import { CANCEL_REASONS, FINAL_PRORATIONS, INVOICE_KINDS, INVOICE_STATUSES, type CancelReason, type FinalProration, type InvoiceKind, type InvoiceStatus } from './enums';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** A billing period key: "2026-11" (monthly) or "2026-B6" (bimonthly), as metering sends it. */
@@ -144,6 +144,11 @@ export class UpdateFiscalSettingsRequest {
   @IsOptional()
   @Matches(/^\d{1,3}(\.\d{1,2})?$/)
   holdFactor?: string;
+
+  @ApiPropertyOptional({ enum: FINAL_PRORATIONS, default: 'daily', description: 'Final invoice at termination: fixed charges by days served, or in full' })
+  @IsOptional()
+  @IsIn(FINAL_PRORATIONS)
+  finalProration?: FinalProration;
 
   @ApiPropertyOptional({ type: CsdUpload })
   @IsOptional()

@@ -1,4 +1,4 @@
-import type { BillRunStatus, CancelReason, HoldReason, InvoiceKind, InvoiceStatus, LineKind } from './enums';
+import type { BillRunStatus, CancelReason, FinalProration, HoldReason, InvoiceKind, InvoiceStatus, LineKind } from './enums';
 
 /** Reply shapes of the billing RPC operations (JSON: dates ISO strings, money and m3 decimal strings). */
 
@@ -56,6 +56,7 @@ export interface FiscalSettingsView {
   dueDays: number;
   timeZone: string;
   holdFactor: string;
+  finalProration: FinalProration;
   /** Certificate facts only; the key and its password never leave the service. */
   csd: { noCertificado: string; rfc: string; validFrom: string; validTo: string } | null;
 }
@@ -97,6 +98,8 @@ export interface InvoiceView {
   consumptionM3: string | null;
   estimated: boolean;
   final: boolean;
+  /** The final invoice's settlement at termination (null on every other invoice). */
+  finalSettlement: FinalSettlementView | null;
   scheduleId: string | null;
   scheduleVersion: number | null;
   issuedAt: string | null;
@@ -112,6 +115,23 @@ export interface InvoiceView {
   holdReasons: HoldReason[];
   lines?: InvoiceLineView[];
   createdAt: string;
+}
+
+/**
+ * What a final invoice settles: the partial period (fixed charges × servedDays / periodDays under the tenant's
+ * `daily` policy) and the contract's other invoices still open. Those balances were invoiced (and stamped)
+ * already, so they are not conceptos of this CFDI: they are added to what the customer owes at termination.
+ */
+export interface FinalSettlementView {
+  /** Last day of service (local date, inclusive). */
+  endDate: string;
+  servedDays: number;
+  periodDays: number;
+  proration: FinalProration;
+  openInvoices: Array<{ invoiceId: string; serie: string | null; folio: string | null; dueDate: string | null; balance: string }>;
+  openBalance: string;
+  /** This invoice's total plus openBalance. */
+  amountDue: string;
 }
 
 export interface InvoiceXmlView {

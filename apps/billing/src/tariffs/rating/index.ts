@@ -5,3 +5,4 @@ export { validateSchedule, parseSchedule } from './schedule.validator';
 export { roundConsumption } from './consumption';
 export { rate } from './rate';
 export { chargeWater, type WaterStrategy, type WaterCharge, type StrategyContext } from './strategies';
+export { prorateFixedCharges, type Proration } from './proration';
