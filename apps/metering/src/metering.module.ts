@@ -9,10 +9,11 @@ import { MetersService } from './meters/meters.service';
 import { ReadingsHandler } from './readings/readings.handler';
 import { ReadingsService } from './readings/readings.service';
 import { Clock } from './shared/clock';
+import { SettingsHandler, SettingsService } from './settings/settings.service';
 
 @Module({
-  controllers: [MetersHandler, ReadingsHandler, ConsumptionHandler, DirectoryHandler, FinalReadingsHandler],
-  providers: [Clock, MetersService, ReadingsService, ConsumptionService, FinalReadingsService, DirectoryService],
-  exports: [Clock, MetersService, ReadingsService, ConsumptionService, FinalReadingsService],
+  controllers: [MetersHandler, ReadingsHandler, ConsumptionHandler, DirectoryHandler, FinalReadingsHandler, SettingsHandler],
+  providers: [Clock, SettingsService, MetersService, ReadingsService, ConsumptionService, FinalReadingsService, DirectoryService],
+  exports: [Clock, SettingsService, MetersService, ReadingsService, ConsumptionService, FinalReadingsService],
 })
 export class MeteringModule {}

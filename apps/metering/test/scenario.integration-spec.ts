@@ -62,15 +62,15 @@ describe('metering scenarios (fake clock, real PostgreSQL and NATS JetStream)', 
       return list.length >= n ? list : undefined;
     }, `${n} billable consumptions of ${tomaId} on JetStream`);
 
-  const toma = async () => {
+  const toma = async (tomaType = 'domestica_media') => {
     const tomaId = randomUUID();
     const contractId = randomUUID();
     await publish('customer', 'customer.toma.created.v1', tomaId, {
-      tomaId, tomaNumber: `T-${tomaId.slice(0, 6)}`, tomaType: 'domestica_media', status: 'activa', billingType: 'medido', unitsServed: 1, postalCode: '76000',
+      tomaId, tomaNumber: `T-${tomaId.slice(0, 6)}`, tomaType, status: 'activa', billingType: 'medido', unitsServed: 1, postalCode: '76000',
     });
     await publish('customer', 'customer.contract.created.v1', contractId, {
       contractId, contractNumber: `C-${contractId.slice(0, 6)}`, tomaId, tomaNumber: 'T', personId: randomUUID(), status: 'activo',
-      tariffCategory: 'domestica_media', billingPeriod: 'mensual', startDate: '2025-01-01',
+      tariffCategory: tomaType, billingPeriod: 'mensual', startDate: '2025-01-01',
     });
     await until(async () => {
       const r = await rt.db.withTenant(TENANT, (em) => em.query(`SELECT 1 FROM metering.contracts WHERE id = $1`, [contractId]) as Promise<unknown[]>);
@@ -192,5 +192,33 @@ describe('metering scenarios (fake clock, real PostgreSQL and NATS JetStream)', 
     const done = (await call<Page<FinalReadingView>>('final-readings.list', { status: 'completed' })).data.find((f) => f.contractId === contractId);
     expect(done).toMatchObject({ status: 'completed', billableId: final.billableId, completedAt: '2026-03-06T07:10:00.000Z' });
     expect((final.provenance.inputs as { finalReadingId: string }).finalReadingId).toBe(done?.readingId);
+  });
+
+  it('follows the tenant\'s estimation order and estimates a new toma from its class average', async () => {
+    expect(await call('settings.get', {})).toEqual({ estimationOrder: ['average_last_periods', 'same_period_last_year', 'class_average'], timeZone: 'America/Mexico_City' });
+    await expect(call('settings.update', { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'METERING.INVALID_SETTINGS' });
+    await expect(call('settings.update', { estimationOrder: ['guess'] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await call('settings.update', { estimationOrder: ['class_average', 'average_last_periods'] })).toEqual({
+      estimationOrder: ['class_average', 'average_last_periods'],
+      timeZone: 'America/Mexico_City',
+    });
+    // Three commercial tomas measured 2 m3 a day in January; a fourth, just connected, has no history at all.
+    at('2025-12-31T17:00:00Z');
+    const peers = await Promise.all([toma('comercial'), toma('comercial'), toma('comercial')]);
+    const meters = [];
+    for (const p of peers) meters.push(await call<MeterView>('meters.create', { serial: `CO-${p.tomaId.slice(0, 8)}`, meterType: 'volumetric', tomaId: p.tomaId, initialRegisterM3: '0' }));
+    const fresh = await toma('comercial');
+    await call<MeterView>('meters.create', { serial: `CO-${fresh.tomaId.slice(0, 8)}`, meterType: 'volumetric', tomaId: fresh.tomaId, initialRegisterM3: '0' });
+    at('2026-01-31T17:00:00Z');
+    for (const m of meters) await call<ReadingView>('readings.record', { id: m.id, valueM3: '62' });
+    await call('consumption.close-period', { period: '2026-01' });
+    await call('consumption.close-period', { period: '2026-02' });
+    const events = await waitForBillable(fresh.tomaId, 1);
+    expect(events.map((e) => e.period)).toEqual(['2026-02']); // January: nothing measured and no class yet to estimate from
+    expect(events[0]).toMatchObject({
+      consumptionM3: '56.000',
+      estimated: true,
+      provenance: { rules: ['estimate:class_average'], inputs: { rule: 'class_average', classAverageDailyM3: '2.000000', days: 28, order: ['class_average', 'average_last_periods'] } },
+    });
   });
 });

@@ -19,7 +19,7 @@ import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
 import { addDays, daysBetween, daysInPeriod, localDateOf, parsePeriodKey, startOfLocalDay, type BillingPeriod } from '@supra/domain/periods';
-import { DEFAULT_ESTIMATION_ORDER, chooseEstimate, lastYearPeriodKey, type ChosenEstimate, type EstimationMethod } from '../vee/estimation';
+import { chooseEstimate, lastYearPeriodKey, type ChosenEstimate, type EstimationMethod } from '../vee/estimation';
 import { VeeError } from '../vee/vee.errors';
 import { fmtM3, m3 } from '../vee/m3';
 import { computeConsumption } from '../vee/consumption';
@@ -28,8 +28,9 @@ import { BILLABLE_STATUSES, FUTURE_TOLERANCE_MS, ReadingsService } from '../read
 import { validateSmartDay } from '../vee/smart-validation';
 import type { MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
+import { SettingsService } from '../settings/settings.service';
 import { meteringError } from '../shared/metering.errors';
-import { DEFAULT_TIME_ZONE, one, rows } from '../shared/sql';
+import { one, rows } from '../shared/sql';
 import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } from './billable';
 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
@@ -60,17 +61,18 @@ export class ConsumptionService {
     private readonly outbox: Outbox,
     private readonly readings: ReadingsService,
     private readonly clock: Clock,
+    private readonly settings: SettingsService,
   ) {}
 
   /** Computes and emits billable consumption of the period for every active contract of its frequency. Idempotent. */
   closePeriod(dto: ClosePeriodRequest): Promise<ClosePeriodView> {
-    let period: BillingPeriod;
-    try {
-      period = parsePeriodKey(dto.period, dto.timeZone ?? DEFAULT_TIME_ZONE);
-    } catch (e) {
-      throw meteringError('METERING.INVALID_PERIOD', (e as Error).message, { period: dto.period });
-    }
     return this.db.tx(async (em) => {
+      let period: BillingPeriod;
+      try {
+        period = parsePeriodKey(dto.period, dto.timeZone ?? (await this.settings.of(em)).timeZone);
+      } catch (e) {
+        throw meteringError('METERING.INVALID_PERIOD', (e as Error).message, { period: dto.period });
+      }
       const kind = period.frequency === 'monthly' ? 'mensual' : 'bimestral';
       const contracts = await rows<{ id: string; toma_id: string }>(
         em,
@@ -218,7 +220,7 @@ export class ConsumptionService {
   private async estimate(em: EntityManager, tomaId: string, period: BillingPeriod): Promise<(ChosenEstimate & { order: readonly EstimationMethod[] }) | { none: string }> {
     const history = await this.readings.history(em, tomaId);
     const lastYear = lastYearPeriodKey(period.key);
-    const order = await this.estimationOrder(em);
+    const order = (await this.settings.of(em)).estimationOrder;
     try {
       const chosen = chooseEstimate({
         periodKey: period.key,
@@ -237,12 +239,6 @@ export class ConsumptionService {
     }
   }
 
-  /** The tenant's estimation order (metering.settings), else the VEE default. */
-  private async estimationOrder(em: EntityManager): Promise<readonly EstimationMethod[]> {
-    const r = await one<{ estimation_order: EstimationMethod[] }>(em, `SELECT estimation_order FROM metering.settings`);
-    return r?.estimation_order?.length ? r.estimation_order : DEFAULT_ESTIMATION_ORDER;
-  }
-
   /** Consumption series of a toma for charts: readings' consumption bucketed by local day or month. */
   series(q: TomaConsumptionRequest): Promise<ConsumptionSeriesView> {
     return this.db.tx(async (em) => {
@@ -256,7 +252,7 @@ export class ConsumptionService {
            FROM metering.readings
           WHERE toma_id = $1 AND read_at >= $2 AND read_at < $3 AND consumption_m3 IS NOT NULL AND status IN ${BILLABLE_STATUSES}
           GROUP BY 1 ORDER BY 1`,
-        [q.id, from, to, DEFAULT_TIME_ZONE],
+        [q.id, from, to, (await this.settings.of(em)).timeZone],
       );
       return { tomaId: q.id, bucket, points: points.map((p) => ({ bucket: p.bucket, consumptionM3: fmtM3(m3(p.consumption_m3)), estimated: false })) };
     });
@@ -309,7 +305,7 @@ export class ConsumptionService {
     );
     const value = fmtM3(m3(d.lastRegisterM3));
     const c = prev ? computeConsumption({ previousReading: prev.value_m3, currentReading: value, register: { digits: meter.register_digits } }) : null;
-    const zone = d.timeZone ?? DEFAULT_TIME_ZONE;
+    const zone = d.timeZone;
     const dayEnd = startOfLocalDay(addDays(d.day, 1), zone);
     const latest = new Date(this.clock.now().getTime() + FUTURE_TOLERANCE_MS);
     let status: ReadingStatus = 'valid';

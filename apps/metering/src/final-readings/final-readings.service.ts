@@ -10,7 +10,8 @@ import type { MeterRow } from '../meters/meters.service';
 import { BILLABLE_STATUSES, ReadingsService, type UsableReading } from '../readings/readings.service';
 import { Clock } from '../shared/clock';
 import { meteringError } from '../shared/metering.errors';
-import { DEFAULT_TIME_ZONE, iso, one, rows } from '../shared/sql';
+import { iso, one, rows } from '../shared/sql';
+import { SettingsService } from '../settings/settings.service';
 
 interface FinalRow {
   id: string;
@@ -40,6 +41,7 @@ export class FinalReadingsService {
     private readonly readings: ReadingsService,
     private readonly consumption: ConsumptionService,
     private readonly clock: Clock,
+    private readonly settings: SettingsService,
   ) {
     // Any reading that becomes usable on a toma may be the final reading its pending request waits for.
     readings.onUsable((em, r) => this.onUsableReading(em, r));
@@ -47,7 +49,7 @@ export class FinalReadingsService {
 
   /** `customer.contract.terminated.v1`: opens the request (once per contract) and completes it if it can. */
   async request(em: EntityManager, d: ContractTerminatedData): Promise<void> {
-    const terminatesAt = startOfLocalDay(addDays(d.effectiveDate, 1), DEFAULT_TIME_ZONE);
+    const terminatesAt = startOfLocalDay(addDays(d.effectiveDate, 1), (await this.settings.of(em)).timeZone);
     const created = await rows<FinalRow>(
       em,
       `INSERT INTO metering.final_readings (id, tenant_id, contract_id, toma_id, effective_date, terminates_at, status, requested_at)
@@ -93,10 +95,11 @@ export class FinalReadingsService {
   }
 
   private async tryComplete(em: EntityManager, fr: FinalRow): Promise<void> {
-    const reading = await this.finalReading(em, fr);
+    const zone = (await this.settings.of(em)).timeZone;
+    const reading = await this.finalReading(em, fr, startOfLocalDay(fr.effective_date, zone));
     if (!reading) return;
     const contract = await one<{ billing_period: string }>(em, `SELECT billing_period FROM metering.contracts WHERE id = $1`, [fr.contract_id]);
-    const period = periodForLocalDate(fr.effective_date, contract?.billing_period === 'bimestral' ? 'bimonthly' : 'monthly', DEFAULT_TIME_ZONE);
+    const period = periodForLocalDate(fr.effective_date, contract?.billing_period === 'bimestral' ? 'bimonthly' : 'monthly', zone);
     await this.consumption.closeToma(em, fr.toma_id, fr.contract_id, period, { readingId: reading.id, readAt: new Date(reading.read_at), terminatesAt: new Date(fr.terminates_at) });
     const billable = await one<{ id: string }>(
       em,
@@ -112,12 +115,12 @@ export class FinalReadingsService {
   }
 
   /** The reading that closes the contract, or undefined while there is none yet. */
-  private async finalReading(em: EntityManager, fr: FinalRow): Promise<{ id: string; read_at: Date } | undefined> {
+  private async finalReading(em: EntityManager, fr: FinalRow, dayStart: Date): Promise<{ id: string; read_at: Date } | undefined> {
     const usable = `toma_id = $1 AND value_m3 IS NOT NULL AND status IN ${BILLABLE_STATUSES}`;
     const onTheDay = await one<{ id: string; read_at: Date }>(
       em,
       `SELECT id, read_at FROM metering.readings WHERE ${usable} AND read_at >= $2 AND read_at < $3 ORDER BY read_at DESC, id DESC LIMIT 1`,
-      [fr.toma_id, startOfLocalDay(fr.effective_date, DEFAULT_TIME_ZONE), fr.terminates_at],
+      [fr.toma_id, dayStart, fr.terminates_at],
     );
     if (onTheDay) return onTheDay;
     const after = await one<{ id: string; read_at: Date; source: string }>(

@@ -5,7 +5,7 @@ const S = 'metering';
 const TABLES = ['settings', 'final_readings'];
 
 /**
- * Tenant estimation settings, the final-reading requests of terminated contracts, and billable consumption
+ * Tenant settings (estimation order, time zone; NULL = the default), the final-reading requests of terminated contracts, and billable consumption
  * unique per (toma, period, contract, final): a change of holder bills the old contract's final part and the
  * new contract's rest of the same period on the same toma, and a final part may follow a period already closed.
  */
@@ -16,7 +16,8 @@ export class EstimationFinalReadings1763900200000 implements MigrationInterface 
     await runAll(q, [
       `CREATE TABLE ${S}.settings (
          tenant_id uuid PRIMARY KEY,
-         estimation_order text[] NOT NULL,
+         estimation_order text[],
+         time_zone text,
          updated_at timestamptz NOT NULL DEFAULT now()
        )`,
       `CREATE TABLE ${S}.final_readings (

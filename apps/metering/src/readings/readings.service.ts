@@ -26,7 +26,8 @@ import { validateReading, type RuleResult } from '../vee/validation-rules';
 import { MetersService, type MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
 import { meteringError } from '../shared/metering.errors';
-import { DEFAULT_TIME_ZONE, iso, one, rows } from '../shared/sql';
+import { iso, one, rows } from '../shared/sql';
+import { SettingsService } from '../settings/settings.service';
 import { parseReadingsCsv } from './csv-import';
 
 interface ReadingRow {
@@ -81,6 +82,7 @@ export class ReadingsService {
     private readonly db: ServiceDatabase,
     private readonly meters: MetersService,
     private readonly clock: Clock,
+    private readonly settings: SettingsService,
   ) {}
 
   /** Called, in the same transaction, for every reading that becomes usable (final readings wait on these). */
@@ -137,9 +139,10 @@ export class ReadingsService {
       const value = fmtM3(m3(r.valueM3));
       const c = computeConsumption({ previousReading: prev.value_m3, currentReading: value, register: { digits: meter.register_digits } });
       consumption = c.consumptionM3;
+      const zone = (await this.settings.of(em)).timeZone;
       const verdict = validateReading({
         consumptionM3: c.consumptionM3,
-        days: Math.max(1, daysBetween(localDateOf(new Date(prev.read_at), DEFAULT_TIME_ZONE), localDateOf(readAt, DEFAULT_TIME_ZONE))),
+        days: Math.max(1, daysBetween(localDateOf(new Date(prev.read_at), zone), localDateOf(readAt, zone))),
         occupied: await this.occupied(em, meter.toma_id),
         history: await this.history(em, meter.toma_id),
         classAverageDailyM3: await this.classAverageDaily(em, meter.toma_id, readAt),

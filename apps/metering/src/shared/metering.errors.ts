@@ -12,7 +12,8 @@ export type MeteringErrorCode =
   | 'METERING.INVALID_PERIOD'
   | 'METERING.REGISTER_OUT_OF_RANGE'
   | 'METERING.FINAL_READING_NOT_FOUND'
-  | 'METERING.FINAL_READING_COMPLETED';
+  | 'METERING.FINAL_READING_COMPLETED'
+  | 'METERING.INVALID_SETTINGS';
 
 const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.METER_NOT_FOUND': 404,
@@ -27,6 +28,7 @@ const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.REGISTER_OUT_OF_RANGE': 422,
   'METERING.FINAL_READING_NOT_FOUND': 404,
   'METERING.FINAL_READING_COMPLETED': 409,
+  'METERING.INVALID_SETTINGS': 422,
 };
 
 export const meteringError = (code: MeteringErrorCode, message: string, details?: Record<string, unknown>): DomainError =>

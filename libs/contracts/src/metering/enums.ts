@@ -34,3 +34,7 @@ export type ConsumptionBucket = (typeof CONSUMPTION_BUCKETS)[number];
 /** How a billable consumption was obtained. */
 export const BILLABLE_METHODS = ['difference', 'rollover', 'exchange', 'daily_summaries', 'estimated'] as const;
 export type BillableMethod = (typeof BILLABLE_METHODS)[number];
+
+/** Estimation strategies of VEE, in the order a tenant may configure (the first that applies is used). */
+export const ESTIMATION_METHODS = ['average_last_periods', 'same_period_last_year', 'class_average'] as const;
+export type EstimationMethod = (typeof ESTIMATION_METHODS)[number];

@@ -5,6 +5,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -24,10 +26,12 @@ import {
 } from 'class-validator';
 import {
   CONSUMPTION_BUCKETS,
+  ESTIMATION_METHODS,
   METER_TYPES,
   READING_INCIDENCES,
   READING_STATUSES,
   type ConsumptionBucket,
+  type EstimationMethod,
   type MeterType,
   type ReadingIncidence,
   type ReadingStatus,
@@ -360,4 +364,26 @@ export class ListFinalReadingsQuery extends MeteringPageQuery {
 export class RecordFinalReadingRequest extends RecordReadingBody {
   @uuidParam()
   id!: string;
+}
+
+// ------------------------------------------------------------------ tenant settings
+
+/** No parameters: the tenant comes from the request context. */
+export class MeteringSettingsQuery {}
+
+export class UpdateMeteringSettingsRequest {
+  @ApiPropertyOptional({ enum: ESTIMATION_METHODS, isArray: true, example: ['average_last_periods', 'same_period_last_year', 'class_average'], description: 'Estimation strategies in the order tried; each at most once' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ESTIMATION_METHODS.length)
+  @ArrayUnique()
+  @IsIn(ESTIMATION_METHODS, { each: true })
+  estimationOrder?: EstimationMethod[];
+
+  @ApiPropertyOptional({ example: 'America/Mexico_City', description: "The tenant's time zone: billing periods, reading days and termination instants" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
 }

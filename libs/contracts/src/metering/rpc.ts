@@ -30,6 +30,8 @@ import {
   ReplaceMeterRequest,
   TomaConsumptionQuery,
   TomaConsumptionRequest,
+  UpdateMeteringSettingsRequest,
+  MeteringSettingsQuery,
 } from './requests';
 
 export type MeteringHttpOperation = HttpRpcOperation;
@@ -52,6 +54,8 @@ export const MeteringRpc = {
   rejectReading: op({ operation: 'vee.review.reject', permission: 'metering.vee.review', method: 'POST', path: '/vee/review/:id/reject', status: 200, tag: 'vee', summary: 'Reject a reading: it is never billed', payload: RejectReadingRequest, body: RejectReadingBody }),
   listFinalReadings: op({ operation: 'final-readings.list', permission: 'metering.readings.read', method: 'GET', path: '/final-readings', status: 200, tag: 'readings', summary: 'Final readings of terminated contracts (pending ones are the field readers\' work list)', payload: ListFinalReadingsQuery, query: ListFinalReadingsQuery }),
   recordFinalReading: op({ operation: 'final-readings.record', permission: 'metering.readings.create', method: 'POST', path: '/final-readings/:id/reading', status: 201, tag: 'readings', summary: 'Record the final reading of a terminated contract; a usable one emits the final billable consumption', payload: RecordFinalReadingRequest, body: RecordReadingBody }),
+  getSettings: op({ operation: 'settings.get', permission: 'metering.readings.read', method: 'GET', path: '/metering/settings', status: 200, tag: 'settings', summary: "The tenant's metering settings (estimation order, time zone)", payload: MeteringSettingsQuery }),
+  updateSettings: op({ operation: 'settings.update', permission: 'metering.settings.update', method: 'PATCH', path: '/metering/settings', status: 200, tag: 'settings', summary: 'Change the estimation order or time zone', payload: UpdateMeteringSettingsRequest, body: UpdateMeteringSettingsRequest }),
   closePeriod: op({ operation: 'consumption.close-period', permission: 'metering.consumption.close', method: 'POST', path: '/consumption/close-period', status: 200, tag: 'consumption', summary: 'Compute and emit billable consumption of a period for every active contract', payload: ClosePeriodRequest, body: ClosePeriodRequest }),
 } as const satisfies Record<string, MeteringHttpOperation>;
 

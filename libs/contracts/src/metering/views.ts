@@ -128,3 +128,8 @@ export interface FinalReadingView {
   requestedAt: string;
   completedAt: string | null;
 }
+
+export interface MeteringSettingsView {
+  estimationOrder: string[];
+  timeZone: string;
+}
