@@ -13,12 +13,12 @@ export {
 /** IVA rates (c_TasaOCuota, traslado) a utility can meet: 0 %, 8 % (región fronteriza) and 16 %. */
 export const IVA_TASAS: ReadonlySet<string> = new Set(['0.000000', '0.080000', '0.160000']);
 
-/** Product/service keys a water utility bills (SUPRA SAT catalog reference; a tariff schedule may override). */
+/** Product/service keys a water utility bills (see C_CLAVE_PROD_SERV for the source; a tariff schedule may override). */
 export const CLAVE_PROD_SERV = {
-  agua: '10171500',
-  alcantarillado: '72151802',
-  saneamiento: '72151801',
-  reconexion: '72151800',
+  agua: '83101500',
+  alcantarillado: '83101500',
+  saneamiento: '83101500',
+  reconexion: '83101500',
   /** The key every concept of a global invoice uses. */
   actividad: '01010101',
 } as const;

@@ -22,7 +22,7 @@ describe('buildCfdi amounts', () => {
     const doc = buildCfdi(
       CfdiInputBuilder.invoice()
         .concepto({ cantidad: '18', valorUnitario: '12.35' }) // 222.30, IVA 35.568 -> 35.57
-        .concepto({ claveProdServ: '72151802', cantidad: '1', claveUnidad: 'E48', valorUnitario: '44.46', descripcion: 'Alcantarillado' }) // 44.46, IVA 7.1136 -> 7.11
+        .concepto({ claveProdServ: '83101500', cantidad: '1', claveUnidad: 'E48', valorUnitario: '44.46', descripcion: 'Alcantarillado' }) // 44.46, IVA 7.1136 -> 7.11
         .concepto({ cantidad: '15', valorUnitario: '8.123457', traslados: [{ impuesto: '002', tipoFactor: 'Tasa', tasaOCuota: '0' }] }) // 121.851855 -> 121.85, IVA 0
         .build(),
     );

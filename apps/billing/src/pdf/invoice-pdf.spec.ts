@@ -29,7 +29,7 @@ describe('renderInvoicePdf', () => {
     const input = CfdiInputBuilder.invoice()
       .receptor({ nombre: 'JOSÉ PEÑA ÁLVAREZ', rfc: 'PEAJ800101AB1' })
       .concepto({ cantidad: '18', valorUnitario: '12.35', traslados: [{ impuesto: '002', tipoFactor: 'Tasa', tasaOCuota: '0' }] })
-      .concepto({ claveProdServ: '72151802', claveUnidad: 'E48', cantidad: '1', valorUnitario: '1000.00', descripcion: 'Alcantarillado' })
+      .concepto({ claveProdServ: '83101500', claveUnidad: 'E48', cantidad: '1', valorUnitario: '1000.00', descripcion: 'Alcantarillado' })
       .build();
     const sealed = sealCfdi(buildCfdi(input), demoCsd());
     const { tfd, xml: tfdXml } = testTfd(sealed.sello);

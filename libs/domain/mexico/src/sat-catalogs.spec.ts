@@ -95,11 +95,9 @@ describe('other catalogs', () => {
     expect(Object.keys(C_MESES)).toHaveLength(18);
   });
 
-  it('maps utility concepts to the product-owner SAT keys', () => {
-    expect(claveProdServFor('agua')).toBe('10171500');
-    expect(claveProdServFor('alcantarillado')).toBe('72151802');
-    expect(claveProdServFor('saneamiento')).toBe('72151801');
-    expect(claveProdServFor('reconexion')).toBe('72151800');
+  it('maps the utility services to the water and sewer utilities class (UNSPSC 831015), not fertilizers or construction', () => {
+    for (const c of ['agua', 'alcantarillado', 'saneamiento', 'reconexion'] as const) expect(claveProdServFor(c)).toBe('83101500');
+    expect(Object.keys(C_CLAVE_PROD_SERV).some((k) => k.startsWith('1017') || k.startsWith('7215'))).toBe(false);
     for (const key of Object.keys(C_CLAVE_PROD_SERV)) expect(key).toMatch(/^\d{8}$/);
   });
 

@@ -277,22 +277,25 @@ export const C_CLAVE_UNIDAD = {
 export type ClaveUnidad = keyof typeof C_CLAVE_UNIDAD;
 
 /**
- * c_ClaveProdServ keys the product owner lists for the utility's concepts (action plan, appendix B).
- * `description` names the utility's concept, not SAT's catalog text: these keys have not been checked
- * against the official catalog here, and billing should confirm them (see the README).
+ * c_ClaveProdServ keys for a water utility's own concepts. c_ClaveProdServ follows UNSPSC: segment 83 "Public
+ * Utilities and Public Sector Related Services", family 8310 "Utilities", class 831015 "Water and sewer
+ * utilities" (SAT text: "Servicios de acueductos y suministro de agua"): the drinking-water service, sewer
+ * (alcantarillado), wastewater sanitation (saneamiento) and reconnection are all services of that class, so
+ * they share 83101500 and are told apart by NoIdentificacion and Descripcion. The keys the product owner's plan
+ * gave (10171500 for water: family 1017 is "Fertilizers and plant nutrients"; 7215180x: family 7215 is
+ * specialized construction trade services) named goods and construction work, not the utility service.
+ * Checked against UNSPSC-based public code lists; the official catCFDI c_ClaveProdServ (about 52,000 rows) was
+ * not available to check row by row here, and the recargos key is unconfirmed: see the README.
  */
 export const C_CLAVE_PROD_SERV = {
-  '10171500': { description: 'Suministro de agua potable', concept: 'agua' },
-  '72151802': { description: 'Alcantarillado', concept: 'alcantarillado' },
-  '72151801': { description: 'Saneamiento', concept: 'saneamiento' },
-  '72151800': { description: 'Reconexión del servicio', concept: 'reconexion' },
-} as const satisfies Record<string, Entry & { concept: string }>;
+  '83101500': { description: 'Servicios de acueductos y suministro de agua', concepts: ['agua', 'alcantarillado', 'saneamiento', 'reconexion'] },
+} as const satisfies Record<string, Entry & { concepts: readonly string[] }>;
 export type ClaveProdServ = keyof typeof C_CLAVE_PROD_SERV;
 
-export type UtilityConcept = (typeof C_CLAVE_PROD_SERV)[ClaveProdServ]['concept'];
+export type UtilityConcept = (typeof C_CLAVE_PROD_SERV)[ClaveProdServ]['concepts'][number];
 
 export function claveProdServFor(concept: UtilityConcept): ClaveProdServ {
-  const key = (Object.keys(C_CLAVE_PROD_SERV) as ClaveProdServ[]).find((k) => C_CLAVE_PROD_SERV[k].concept === concept);
+  const key = (Object.keys(C_CLAVE_PROD_SERV) as ClaveProdServ[]).find((k) => (C_CLAVE_PROD_SERV[k].concepts as readonly string[]).includes(concept));
   // Every UtilityConcept comes from the map itself, so a key always exists.
   return key as ClaveProdServ;
 }

@@ -75,7 +75,7 @@ export function randomInvoice(seed: number): CfdiInput {
             ? [{ impuesto: '002', tipoFactor: 'Exento' as const }]
             : [];
     b.concepto({
-      claveProdServ: isGlobal ? '01010101' : pick(r, ['10171500', '72151802', '72151801']),
+      claveProdServ: isGlobal ? '01010101' : pick(r, ['83101500', '84101600']),
       claveUnidad: isGlobal ? 'ACT' : pick(r, ['MTQ', 'E48']),
       noIdentificacion: r() < 0.5 ? `TOMA-${i}` : undefined,
       unidad: r() < 0.5 ? 'Metro cúbico' : undefined,

@@ -40,7 +40,7 @@ describe('rate: incremental blocks (domestic)', () => {
       row: { kind: 'block', index: 1, from: '10', to: '20' },
     });
     expect(r.lines[4].source.row).toEqual({ kind: 'derived', index: 0, basis: 'percent-of-water' });
-    expect(r.lines[0]).toMatchObject({ claveProdServ: '10171500', claveUnidad: 'MTQ', description: 'Servicio de agua potable (0–10 m³)' });
+    expect(r.lines[0]).toMatchObject({ claveProdServ: '83101500', claveUnidad: 'MTQ', description: 'Servicio de agua potable (0–10 m³)' });
     expect(r.lines[1]).toMatchObject({ claveUnidad: 'E48' });
   });
 
