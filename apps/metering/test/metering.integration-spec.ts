@@ -4,7 +4,7 @@ import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
 import { buildCloudEvent, encodeBinary, RpcClient, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { findTenancyViolations } from '@supra/platform/database';
 import type { RequestContext } from '@supra/platform/tenancy';
-import type { ClosePeriodView, FinalReadingView, ImportReportView, MeterView, Page, ReadingView, ReplaceMeterView } from '@supra/contracts';
+import type { AnomalyView, BillableConsumptionView, ClosePeriodView, FinalReadingView, ImportReportView, MeterView, Page, ReadingView, ReplaceMeterView } from '@supra/contracts';
 import { meteringService, type MeteringEnv } from '../src/service.definition';
 import { ReadingsService } from '../src/readings/readings.service';
 
@@ -245,6 +245,9 @@ describe('metering service', () => {
     expect((await outboxOf('metering.consumption.billable.v1')).filter((e) => e.event.data.tomaId === tomaId)).toHaveLength(2);
     const list = await call<Page<FinalReadingView>>('final-readings.list', { status: 'completed' });
     expect(list.data.find((f) => f.id === pending.id)?.billableId).toBe(done.billableId);
+    const billables = await call<Page<BillableConsumptionView>>('tomas.billable', { id: tomaId });
+    expect(billables.data.map((b) => [b.period, b.final, b.consumptionM3])).toEqual([['2026-02', true, '12.000'], ['2026-01', false, '30.000']]);
+    expect(billables.data[0]).toMatchObject({ id: done.billableId, contractId, periodEnd: '2026-02-11T06:00:00.000Z', method: 'difference' });
   });
 
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {
@@ -279,6 +282,12 @@ describe('metering service', () => {
     expect(byDay('2026-01-08')).toMatchObject({ status: 'rejected', flags: [expect.objectContaining({ rule: 'reading_window', message: 'Reading taken after its window' })] });
     const leak = await until(async () => (await outboxOf('metering.anomaly.detected.v1')).map((e) => e.event.data).find((d) => d.meterId === m.id), 'leak anomaly');
     expect(leak).toMatchObject({ kind: 'leak', tomaId, evidence: { thresholdLps: '0.003', nights: [{ day: '2026-01-02' }, { day: '2026-01-03' }, { day: '2026-01-04' }] } });
+    const anomalies = await call<Page<AnomalyView>>('tomas.anomalies', { id: tomaId });
+    // Newest first; the leak goes on being reported each day the night flow lasts.
+    expect(anomalies.data.filter((x) => x.kind === 'leak').map((x) => x.day)).toEqual(['2026-01-06', '2026-01-05', '2026-01-04']);
+    expect(anomalies.data.find((x) => x.id === leak.anomalyId)).toMatchObject({ kind: 'leak', meterId: m.id, day: '2026-01-04', evidence: { requiredNights: 3 } });
+    // The register going back on 2026-01-05 is reverse flow, with the day's figure as evidence.
+    expect(anomalies.data.find((x) => x.kind === 'reverse_flow')).toMatchObject({ day: '2026-01-05', evidence: { consumptionM3: '-0.200' } });
     await call('consumption.close-period', { period: '2026-01' });
     const billable = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId);
     expect(billable).toMatchObject({ consumptionM3: '1.500', estimated: false, provenance: { method: 'daily_summaries' } });

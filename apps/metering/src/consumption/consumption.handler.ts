@@ -1,7 +1,7 @@
 import { RpcOperation } from '@supra/platform/runtime';
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { ClosePeriodRequest, MeterDaySummarizedV1, MeteringRpc, TomaConsumptionRequest, type MeterDaySummarizedData } from '@supra/contracts';
+import { ClosePeriodRequest, ListTomaReadingsRequest, MeterDaySummarizedV1, MeteringRpc, TomaConsumptionRequest, type MeterDaySummarizedData } from '@supra/contracts';
 import { ConsumptionService } from './consumption.service';
 
 @Controller()
@@ -11,6 +11,16 @@ export class ConsumptionHandler {
   @RpcOperation(MeteringRpc.closePeriod)
   closePeriod(@Payload() dto: ClosePeriodRequest) {
     return this.consumption.closePeriod(dto);
+  }
+
+  @RpcOperation(MeteringRpc.tomaBillable)
+  billable(@Payload() dto: ListTomaReadingsRequest) {
+    return this.consumption.billableOf(dto);
+  }
+
+  @RpcOperation(MeteringRpc.tomaAnomalies)
+  anomalies(@Payload() dto: ListTomaReadingsRequest) {
+    return this.consumption.anomaliesOf(dto);
   }
 
   @RpcOperation(MeteringRpc.tomaConsumption)

@@ -5,6 +5,11 @@ import {
   AnomalyDetectedV1,
   ConsumptionBillableV1,
   type AnomalyDetectedData,
+  type AnomalyKind,
+  type AnomalyView,
+  type BillableConsumptionView,
+  type ListTomaReadingsRequest,
+  type Page,
   type BillableConsumptionData,
   type BillableMethod,
   type ClosePeriodRequest,
@@ -30,7 +35,7 @@ import type { MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
 import { SettingsService } from '../settings/settings.service';
 import { meteringError } from '../shared/metering.errors';
-import { one, rows } from '../shared/sql';
+import { iso, one, rows } from '../shared/sql';
 import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } from './billable';
 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
@@ -41,6 +46,32 @@ export interface FinalClose {
   readingId: string;
   readAt: Date;
   terminatesAt: Date;
+}
+
+interface BillableRow {
+  id: string;
+  contract_id: string | null;
+  toma_id: string;
+  meter_id: string | null;
+  period: string;
+  period_start: Date;
+  period_end: Date;
+  consumption_m3: string;
+  estimated: boolean;
+  adjustment_m3: string;
+  method: BillableMethod;
+  final: boolean;
+  provenance: Record<string, unknown>;
+}
+
+interface AnomalyRow {
+  id: string;
+  toma_id: string;
+  meter_id: string;
+  kind: AnomalyKind;
+  day: string;
+  evidence: Record<string, unknown>;
+  detected_at: Date;
 }
 
 interface ChainRow {
@@ -237,6 +268,51 @@ export class ConsumptionService {
       }
       throw e;
     }
+  }
+
+  /** Billable consumptions of a toma, newest period first (`from`/`to` bound the period start). */
+  billableOf(q: ListTomaReadingsRequest): Promise<Page<BillableConsumptionView>> {
+    return this.page(q, 'billable_consumptions', '*', 'period_start', 'period_start DESC, final DESC', (b: BillableRow) => ({
+      id: b.id,
+      contractId: b.contract_id,
+      tomaId: b.toma_id,
+      meterId: b.meter_id,
+      period: b.period,
+      periodStart: iso(b.period_start) as string,
+      periodEnd: iso(b.period_end) as string,
+      consumptionM3: b.consumption_m3,
+      estimated: b.estimated,
+      adjustmentM3: b.adjustment_m3,
+      method: b.method,
+      final: b.final,
+      provenance: b.provenance,
+    }));
+  }
+
+  /** Anomalies of a toma with their evidence, newest day first (`from`/`to` bound the day). */
+  anomaliesOf(q: ListTomaReadingsRequest): Promise<Page<AnomalyView>> {
+    const columns = `id, toma_id, meter_id, kind, to_char(day, 'YYYY-MM-DD') AS day, evidence, detected_at`;
+    return this.page(q, 'anomalies', columns, 'day', 'day DESC, kind', (a: AnomalyRow) => ({
+      id: a.id,
+      tomaId: a.toma_id,
+      meterId: a.meter_id,
+      kind: a.kind,
+      day: a.day,
+      evidence: a.evidence,
+      detectedAt: iso(a.detected_at) as string,
+    }));
+  }
+
+  private page<R, V>(q: ListTomaReadingsRequest, table: string, columns: string, timeColumn: string, order: string, map: (r: R) => V): Promise<Page<V>> {
+    return this.db.tx(async (em) => {
+      const size = q.size ?? 50;
+      const page = q.page ?? 1;
+      const params = [q.id, q.from ?? null, q.to ?? null];
+      const where = `toma_id = $1 AND ($2::timestamptz IS NULL OR ${timeColumn} >= $2) AND ($3::timestamptz IS NULL OR ${timeColumn} < $3)`;
+      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.${table} WHERE ${where}`, params);
+      const list = await rows<R>(em, `SELECT ${columns} FROM metering.${table} WHERE ${where} ORDER BY ${order} LIMIT ${size} OFFSET ${(page - 1) * size}`, params);
+      return { data: list.map(map), page: { number: page, size, total: Number(total?.n ?? 0) } };
+    });
   }
 
   /** Consumption series of a toma for charts: readings' consumption bucketed by local day or month. */

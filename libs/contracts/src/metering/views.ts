@@ -95,6 +95,9 @@ export interface BillableConsumptionView {
   estimated: boolean;
   adjustmentM3: string;
   method: BillableMethod;
+  /** The terminated contract's last (partial) period. */
+  final: boolean;
+  provenance: Record<string, unknown>;
 }
 
 export interface ClosePeriodView {
@@ -110,6 +113,8 @@ export interface AnomalyView {
   tomaId: string;
   meterId: string;
   kind: AnomalyKind;
+  /** The meter-day it was detected on. */
+  day: string;
   evidence: Record<string, unknown>;
   detectedAt: string;
 }
