@@ -12,6 +12,9 @@ import type { BillingEnv } from '../shared/billing.env';
 import { BillingErrors, mapErrors } from '../shared/billing.errors';
 import { isoOrNull } from '../shared/sql';
 
+/** Pages being rated and sealed at once: enough to keep the sealing workers fed while the main thread writes. */
+const PREPARE_WINDOW = 3;
+
 interface Progress {
   processed: number;
   issued: number;
@@ -136,15 +139,18 @@ export class BillRunsService {
     const progress: Progress = { processed: 0, issued: 0, held: 0, skipped: 0, failed: 0, skips: {}, total: new Dec(0) };
     const batchSize = this.env.BILLING_BATCH_SIZE;
     let after = '00000000-0000-0000-0000-000000000000';
-    // Prefetch the next batch while the current one is sealed and written.
+    // Prefetch the next page while the current ones are prepared and written.
     let next = this.fetch(kind, dto, period.firstDay, period.lastDay, after, batchSize);
-    // Commit of batch k overlaps the preparation (rating, sealing) of batch k+1.
-    let pending: Promise<void> = Promise.resolve();
+    // Pipeline: up to PREPARE_WINDOW pages are rated and sealed at once (the main thread composes page k+1 while
+    // the workers sign page k, so no core waits for the other), and commits follow one another in page order.
+    let committed: Promise<void> = Promise.resolve();
+    const inFlight: Array<Promise<void>> = [];
     for (;;) {
       const rows = await next;
       if (!rows.length) break;
       after = rows[rows.length - 1].contract_id as string;
       next = rows.length === batchSize ? this.fetch(kind, dto, period.firstDay, period.lastDay, after, batchSize) : Promise.resolve([]);
+      next.catch(() => undefined); // awaited next turn; a failure then ends the run
       const candidates: Candidate[] = [];
       const skip = (reason: string) => {
         progress.skipped++;
@@ -175,11 +181,14 @@ export class BillRunsService {
           skip('no_consumption');
         }
       }
-      const prepared = await this.issuing.prepareBatch(ctx, candidates, { billRunId, dryRun });
-      await pending;
-      pending = prepared.commit().then((out) => this.record(out, progress, billRunId, dryRun));
+      const prepared = this.issuing.prepareBatch(ctx, candidates, { billRunId, dryRun });
+      const previous = committed;
+      committed = Promise.all([prepared, previous]).then(([batch]) => batch.commit().then((out) => this.record(out, progress, billRunId, dryRun)));
+      committed.catch(() => undefined); // awaited below or by the next page
+      inFlight.push(committed);
+      if (inFlight.length >= PREPARE_WINDOW) await inFlight.shift();
     }
-    await pending;
+    await committed;
     return progress;
   }
 

@@ -175,3 +175,20 @@ describe('cfdiDateTime', () => {
     expect(cfdiDateTime(new Date('2026-01-01T05:59:59Z'))).toBe('2025-12-31T23:59:59');
   });
 });
+
+describe('concept reuse across invoices', () => {
+  it('reuses a valid concept node, and still refuses an invalid twin and recomputes a changed one', () => {
+    const a = buildCfdi(CfdiInputBuilder.invoice().concepto().build());
+    const b = buildCfdi(CfdiInputBuilder.invoice().with({ folio: '1002' }).concepto().build());
+    expect(b.conceptos[0]).toBe(a.conceptos[0]); // the same node: computed once
+    expect(b.comprobante.Total).toBe(a.comprobante.Total);
+    // A field that differs only in a character the cadena forbids is validated, not taken from the valid twin.
+    expect(issuesOf(() => buildCfdi(CfdiInputBuilder.invoice().concepto({ descripcion: 'Servicio de agua potable| uso doméstico' }).build()))).toEqual([
+      'conceptos[0].descripcion: must not contain "|" (it separates the cadena original)',
+    ]);
+    // Fields are length-prefixed in the key: moving text from one field to the next is another concept.
+    const c = buildCfdi(CfdiInputBuilder.invoice().concepto({ noIdentificacion: 'AGUA1', cantidad: '8' }).build());
+    expect(c.conceptos[0].Cantidad).toBe('8');
+    expect(c.conceptos[0].Importe).toBe('98.80');
+  });
+});

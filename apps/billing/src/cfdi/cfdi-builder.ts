@@ -152,6 +152,154 @@ function validateRfc(issues: Issues, path: string, rfc: string): void {
 }
 
 /**
+ * Valid concept nodes by their input: a bill run has few distinct concept lines (same tariff, same m³) among many
+ * invoices, and validating and computing one costs more than its signature's share. Only issue-free results are
+ * kept (a cached node carries no path-dependent message); nodes are shared and never mutated. Bounded.
+ */
+const conceptoMemo = new Map<string, CfdiConceptoNode>();
+const CONCEPTO_MEMO_MAX = 10_000;
+
+/** Length-prefixed fields: no two different inputs share a key, whatever characters they carry. */
+function conceptoKey(k: CfdiConceptoInput, isGlobal: boolean): string {
+  let key = isGlobal ? 'G' : 'N';
+  const add = (v: DecimalInput | undefined): void => {
+    if (v === undefined) key += '-';
+    else {
+      const s = typeof v === 'string' ? v : `#${String(v)}`; // a number or Dec differs from its string form
+      key += `${s.length}:${s}`;
+    }
+  };
+  add(k.claveProdServ);
+  add(k.noIdentificacion);
+  add(k.cantidad);
+  add(k.claveUnidad);
+  add(k.unidad);
+  add(k.descripcion);
+  add(k.valorUnitario);
+  add(k.importe);
+  add(k.descuento);
+  add(k.objetoImp);
+  for (const t of k.traslados ?? []) {
+    key += 'T';
+    add(t.impuesto);
+    add(t.tipoFactor);
+    add(t.tasaOCuota);
+  }
+  for (const t of k.retenciones ?? []) {
+    key += 'R';
+    add(t.impuesto);
+    add(t.tipoFactor);
+    add(t.tasaOCuota);
+  }
+  return key;
+}
+
+function conceptoNode(issues: Issues, p: string, k: CfdiConceptoInput, isGlobal: boolean): CfdiConceptoNode | undefined {
+  const key = conceptoKey(k, isGlobal);
+  const hit = conceptoMemo.get(key);
+  if (hit) return hit;
+  const own = new Issues();
+  const node = computeConcepto(own, p, k, isGlobal);
+  if (own.list.length > 0) issues.list.push(...own.list);
+  else if (node) {
+    if (conceptoMemo.size >= CONCEPTO_MEMO_MAX) conceptoMemo.clear();
+    conceptoMemo.set(key, node);
+  }
+  return node;
+}
+
+function computeConcepto(issues: Issues, p: string, k: CfdiConceptoInput, isGlobal: boolean): CfdiConceptoNode | undefined {
+  if (!/^[0-9]{8}$/.test(k.claveProdServ)) issues.add(`${p}.claveProdServ`, 'must be 8 digits');
+  if (!/^[A-Z0-9]{1,3}$/.test(k.claveUnidad)) issues.add(`${p}.claveUnidad`, 'must be a c_ClaveUnidad key');
+  if (isGlobal && (k.claveProdServ !== CLAVE_PROD_SERV.actividad || k.claveUnidad !== CLAVE_UNIDAD.actividad)) {
+    issues.add(p, 'a global invoice uses ClaveProdServ 01010101 and ClaveUnidad ACT');
+  }
+  issues.text(`${p}.descripcion`, k.descripcion, 1000);
+  issues.text(`${p}.noIdentificacion`, k.noIdentificacion, 100, false);
+  issues.text(`${p}.unidad`, k.unidad, 20, false);
+  issues.catalog(`${p}.objetoImp`, C_OBJETO_IMP, k.objetoImp, 'c_ObjetoImp');
+  const cantidad = decimalField(issues, `${p}.cantidad`, k.cantidad, { positive: true });
+  const vu = decimalField(issues, `${p}.valorUnitario`, k.valorUnitario, { positive: true });
+  const descuento = decimalField(issues, `${p}.descuento`, k.descuento);
+  if (!cantidad || !vu) return undefined;
+  const cantidadS = typeof k.cantidad === 'string' ? k.cantidad.trim() : plain(cantidad);
+  const vuS = typeof k.valorUnitario === 'string' ? k.valorUnitario.trim() : plain(vu);
+  let importe: Dec;
+  if (k.importe !== undefined) {
+    const given = decimalField(issues, `${p}.importe`, k.importe);
+    if (!given) return undefined;
+    importe = round2(given);
+    const tol = importeTolerance(cantidadS, vuS);
+    if (importe.lessThan(tol.min) || importe.greaterThan(tol.max)) {
+      issues.add(`${p}.importe`, `${fixed(importe, 2)} is outside SAT's tolerance [${fixed(tol.min, 2)}, ${fixed(tol.max, 2)}] for ${cantidadS} × ${vuS}`);
+    }
+  } else {
+    importe = round2(cantidad.times(vu));
+  }
+  const desc = descuento ? round2(descuento) : undefined;
+  if (desc && desc.greaterThan(importe)) issues.add(`${p}.descuento`, 'cannot exceed the importe');
+  const base = desc ? importe.minus(desc) : importe;
+
+  const traslados: CfdiTrasladoNode[] = [];
+  const retenciones: CfdiRetencionNode[] = [];
+  const tIn = k.traslados ?? [];
+  const rIn = k.retenciones ?? [];
+  if (k.objetoImp === '02' && tIn.length + rIn.length === 0) issues.add(`${p}.traslados`, 'ObjetoImp 02 needs at least one tax');
+  if (k.objetoImp !== '02' && tIn.length + rIn.length > 0) issues.add(`${p}.traslados`, `ObjetoImp ${k.objetoImp} carries no tax breakdown`);
+  tIn.forEach((t, j) => {
+    const tp = `${p}.traslados[${j}]`;
+    issues.catalog(`${tp}.impuesto`, C_IMPUESTO, t.impuesto, 'c_Impuesto');
+    if (t.impuesto === '001') issues.add(`${tp}.impuesto`, 'ISR is never transferred (traslado)');
+    issues.catalog(`${tp}.tipoFactor`, C_TIPO_FACTOR, t.tipoFactor, 'c_TipoFactor');
+    if (t.tipoFactor === 'Exento') {
+      if (t.tasaOCuota !== undefined) issues.add(`${tp}.tasaOCuota`, 'Exento has no rate');
+      traslados.push({ Base: fixed(base, 2), Impuesto: t.impuesto, TipoFactor: 'Exento' });
+      return;
+    }
+    const rate = decimalField(issues, `${tp}.tasaOCuota`, t.tasaOCuota ?? '');
+    if (!rate) return;
+    const tasa = fixed(rate, 6);
+    if (t.impuesto === '002' && t.tipoFactor === 'Tasa' && !IVA_TASAS.has(tasa)) {
+      issues.add(`${tp}.tasaOCuota`, `${tasa} is not an IVA rate (0, 8 or 16 %)`);
+    }
+    traslados.push({
+      Base: fixed(base, 2),
+      Impuesto: t.impuesto,
+      TipoFactor: t.tipoFactor,
+      TasaOCuota: tasa,
+      Importe: fixed(round2(base.times(rate)), 2),
+    });
+  });
+  rIn.forEach((t, j) => {
+    const tp = `${p}.retenciones[${j}]`;
+    issues.catalog(`${tp}.impuesto`, C_IMPUESTO, t.impuesto, 'c_Impuesto');
+    const rate = decimalField(issues, `${tp}.tasaOCuota`, t.tasaOCuota);
+    if (!rate) return;
+    retenciones.push({
+      Base: fixed(base, 2),
+      Impuesto: t.impuesto,
+      TipoFactor: t.tipoFactor,
+      TasaOCuota: fixed(rate, 6),
+      Importe: fixed(round2(base.times(rate)), 2),
+    });
+  });
+  return {
+    ClaveProdServ: k.claveProdServ,
+    NoIdentificacion: k.noIdentificacion,
+    Cantidad: cantidadS,
+    ClaveUnidad: k.claveUnidad,
+    Unidad: k.unidad,
+    Descripcion: k.descripcion,
+    ValorUnitario: vuS,
+    Importe: fixed(importe, 2),
+    Descuento: desc ? fixed(desc, 2) : undefined,
+    ObjetoImp: k.objetoImp,
+    traslados,
+    retenciones,
+  };
+}
+
+/**
  * Builds the (unsealed) CFDI 4.0 document from business input: checks catalogs and structural rules, computes
  * per-concept taxes rounded to 2 decimals, and totals as sums of the rounded values (SAT rule), so the
  * document always adds up. Throws BILLING.CFDI_INVALID with every issue found (not just the first).
@@ -246,95 +394,8 @@ export function buildCfdi(input: CfdiInput): CfdiDocument {
   if (input.conceptos.length === 0) issues.add('conceptos', 'needs at least one concepto');
   const conceptos: CfdiConceptoNode[] = [];
   input.conceptos.forEach((k, i) => {
-    const p = `conceptos[${i}]`;
-    if (!/^[0-9]{8}$/.test(k.claveProdServ)) issues.add(`${p}.claveProdServ`, 'must be 8 digits');
-    if (!/^[A-Z0-9]{1,3}$/.test(k.claveUnidad)) issues.add(`${p}.claveUnidad`, 'must be a c_ClaveUnidad key');
-    if (isGlobal && (k.claveProdServ !== CLAVE_PROD_SERV.actividad || k.claveUnidad !== CLAVE_UNIDAD.actividad)) {
-      issues.add(p, 'a global invoice uses ClaveProdServ 01010101 and ClaveUnidad ACT');
-    }
-    issues.text(`${p}.descripcion`, k.descripcion, 1000);
-    issues.text(`${p}.noIdentificacion`, k.noIdentificacion, 100, false);
-    issues.text(`${p}.unidad`, k.unidad, 20, false);
-    issues.catalog(`${p}.objetoImp`, C_OBJETO_IMP, k.objetoImp, 'c_ObjetoImp');
-    const cantidad = decimalField(issues, `${p}.cantidad`, k.cantidad, { positive: true });
-    const vu = decimalField(issues, `${p}.valorUnitario`, k.valorUnitario, { positive: true });
-    const descuento = decimalField(issues, `${p}.descuento`, k.descuento);
-    if (!cantidad || !vu) return;
-    const cantidadS = typeof k.cantidad === 'string' ? k.cantidad.trim() : plain(cantidad);
-    const vuS = typeof k.valorUnitario === 'string' ? k.valorUnitario.trim() : plain(vu);
-    let importe: Dec;
-    if (k.importe !== undefined) {
-      const given = decimalField(issues, `${p}.importe`, k.importe);
-      if (!given) return;
-      importe = round2(given);
-      const tol = importeTolerance(cantidadS, vuS);
-      if (importe.lessThan(tol.min) || importe.greaterThan(tol.max)) {
-        issues.add(`${p}.importe`, `${fixed(importe, 2)} is outside SAT's tolerance [${fixed(tol.min, 2)}, ${fixed(tol.max, 2)}] for ${cantidadS} × ${vuS}`);
-      }
-    } else {
-      importe = round2(cantidad.times(vu));
-    }
-    const desc = descuento ? round2(descuento) : undefined;
-    if (desc && desc.greaterThan(importe)) issues.add(`${p}.descuento`, 'cannot exceed the importe');
-    const base = desc ? importe.minus(desc) : importe;
-
-    const traslados: CfdiTrasladoNode[] = [];
-    const retenciones: CfdiRetencionNode[] = [];
-    const tIn = k.traslados ?? [];
-    const rIn = k.retenciones ?? [];
-    if (k.objetoImp === '02' && tIn.length + rIn.length === 0) issues.add(`${p}.traslados`, 'ObjetoImp 02 needs at least one tax');
-    if (k.objetoImp !== '02' && tIn.length + rIn.length > 0) issues.add(`${p}.traslados`, `ObjetoImp ${k.objetoImp} carries no tax breakdown`);
-    tIn.forEach((t, j) => {
-      const tp = `${p}.traslados[${j}]`;
-      issues.catalog(`${tp}.impuesto`, C_IMPUESTO, t.impuesto, 'c_Impuesto');
-      if (t.impuesto === '001') issues.add(`${tp}.impuesto`, 'ISR is never transferred (traslado)');
-      issues.catalog(`${tp}.tipoFactor`, C_TIPO_FACTOR, t.tipoFactor, 'c_TipoFactor');
-      if (t.tipoFactor === 'Exento') {
-        if (t.tasaOCuota !== undefined) issues.add(`${tp}.tasaOCuota`, 'Exento has no rate');
-        traslados.push({ Base: fixed(base, 2), Impuesto: t.impuesto, TipoFactor: 'Exento' });
-        return;
-      }
-      const rate = decimalField(issues, `${tp}.tasaOCuota`, t.tasaOCuota ?? '');
-      if (!rate) return;
-      const tasa = fixed(rate, 6);
-      if (t.impuesto === '002' && t.tipoFactor === 'Tasa' && !IVA_TASAS.has(tasa)) {
-        issues.add(`${tp}.tasaOCuota`, `${tasa} is not an IVA rate (0, 8 or 16 %)`);
-      }
-      traslados.push({
-        Base: fixed(base, 2),
-        Impuesto: t.impuesto,
-        TipoFactor: t.tipoFactor,
-        TasaOCuota: tasa,
-        Importe: fixed(round2(base.times(rate)), 2),
-      });
-    });
-    rIn.forEach((t, j) => {
-      const tp = `${p}.retenciones[${j}]`;
-      issues.catalog(`${tp}.impuesto`, C_IMPUESTO, t.impuesto, 'c_Impuesto');
-      const rate = decimalField(issues, `${tp}.tasaOCuota`, t.tasaOCuota);
-      if (!rate) return;
-      retenciones.push({
-        Base: fixed(base, 2),
-        Impuesto: t.impuesto,
-        TipoFactor: t.tipoFactor,
-        TasaOCuota: fixed(rate, 6),
-        Importe: fixed(round2(base.times(rate)), 2),
-      });
-    });
-    conceptos.push({
-      ClaveProdServ: k.claveProdServ,
-      NoIdentificacion: k.noIdentificacion,
-      Cantidad: cantidadS,
-      ClaveUnidad: k.claveUnidad,
-      Unidad: k.unidad,
-      Descripcion: k.descripcion,
-      ValorUnitario: vuS,
-      Importe: fixed(importe, 2),
-      Descuento: desc ? fixed(desc, 2) : undefined,
-      ObjetoImp: k.objetoImp,
-      traslados,
-      retenciones,
-    });
+    const node = conceptoNode(issues, `conceptos[${i}]`, k, isGlobal);
+    if (node) conceptos.push(node);
   });
 
   if (issues.list.length > 0) {

@@ -1,6 +1,6 @@
 import type { HoldReason, LineKind } from '@supra/contracts';
 import type { CfdiConceptoInput, CfdiInput } from '../cfdi';
-import { rate, type OverdueBalance, type RatedLine, type RateResult, type TariffScheduleDocument } from '../tariffs/rating';
+import { rate, type OverdueBalance, type RatedLine, type RateInput, type RateResult, type TariffScheduleDocument } from '../tariffs/rating';
 import type { ContractProfile } from '../directory/directory.service';
 import { holdReasons, type HistoryPoint } from './hold-rules';
 
@@ -81,6 +81,29 @@ export function receptorFor(profile: ContractProfile, lugarExpedicion: string): 
   return { rfc: PUBLICO_RFC, nombre: name === 'PUBLICO EN GENERAL' ? `${name} ${profile.contractNumber}` : name, domicilioFiscal: lugarExpedicion, regimenFiscal: '616', usoCfdi: 'S01' };
 }
 
+/** Rating results per loaded schedule document (a bill run loads its schedules once), bounded. */
+const rated = new WeakMap<TariffScheduleDocument, Map<string, RateResult>>();
+const MEMO_MAX = 20_000;
+
+/**
+ * `rate` is pure, and a cycle has far fewer distinct (class, m³, units) than contracts (readings are mostly whole
+ * m³), so a bill run rates each combination once. Results are shared between invoices and never mutated.
+ * Inputs with overdue balances (recargos) are rated every time.
+ */
+export function memoRate(schedule: TariffScheduleDocument, input: RateInput): RateResult {
+  if (input.overdue?.length) return rate(schedule, input);
+  let memo = rated.get(schedule);
+  if (!memo) rated.set(schedule, (memo = new Map()));
+  const key = `${input.tariffClass}|${input.metered}|${input.consumptionM3}|${input.units}|${input.date}|${input.umaValue}`;
+  let r = memo.get(key);
+  if (!r) {
+    r = rate(schedule, input);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, r);
+  }
+  return r;
+}
+
 /**
  * Rates one contract for one period and lays out its invoice: lines traced to the tariff row and to the
  * consumption's provenance, the receptor, and the hold reasons. Pure: the event path, bill runs and dry runs
@@ -88,7 +111,7 @@ export function receptorFor(profile: ContractProfile, lugarExpedicion: string): 
  */
 export function composeInvoice(input: ComposeInput): ComposedInvoice {
   const { profile, consumption } = input;
-  const rating = rate(input.schedule.document, {
+  const rating = memoRate(input.schedule.document, {
     tariffClass: input.schedule.tariffClass,
     metered: consumption !== null,
     consumptionM3: consumption?.m3,

@@ -54,7 +54,7 @@ const INVOICE_COLUMNS: Array<[keyof InvoiceRow, string, string]> = [
   ['scheduleVersion', 'schedule_version', 'int'],
   ['holdReasons', 'hold_reasons', 'jsonb'],
   ['cfdiInput', 'cfdi_input', 'jsonb'],
-  ['xml', 'xml', 'text'],
+  ['xml', 'xml', 'xml'],
   ['issuedAt', 'issued_at', 'timestamptz'],
   ['dueDate', 'due_date', 'date'],
   ['substitutesId', 'substitutes_id', 'uuid'],
@@ -63,7 +63,6 @@ const INVOICE_COLUMNS: Array<[keyof InvoiceRow, string, string]> = [
 ];
 
 /** jsonb goes through unnest as text and is cast back. */
-const arrayType = (t: string): string => (t === 'jsonb' ? 'text' : t);
 const cell = (v: unknown, t: string): unknown => {
   if (v === null || v === undefined) return null;
   if (t === 'jsonb') return JSON.stringify(v);
@@ -72,15 +71,33 @@ const cell = (v: unknown, t: string): unknown => {
 };
 
 /**
+ * Large text cells (CFDI XML, JSON) as one parameter: the values joined by U+001E, NULL as U+001F, split back by
+ * `string_to_array`. A text[] parameter would make node-postgres escape every quote of every XML (the main
+ * thread's largest cost in a bill run); U+001E/U+001F cannot occur in either (XML 1.0 forbids them and the CFDI
+ * builder refuses them; JSON.stringify escapes every control character).
+ */
+const RS = '\u001e';
+const NUL = '\u001f';
+export function packTexts(values: Array<string | null>): string {
+  return values.map((v) => (v === null ? NUL : v)).join(RS);
+}
+const unpackSql = (param: string): string => `string_to_array(${param}::text, chr(30), chr(31))`;
+const PACKED = new Set(['jsonb', 'xml']);
+const sqlType = (t: string): string => (t === 'xml' ? 'text' : t);
+
+/**
  * Multi-row insert through unnest (one array parameter per column: any number of rows in one statement, one
  * round trip). Kind I rows that would be a second invoice of the same contract and period are skipped by the
  * partial unique index; the ids actually inserted come back.
  */
 export async function insertInvoices(em: EntityManager, rows: InvoiceRow[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const params = INVOICE_COLUMNS.map(([k, , t]) => rows.map((r) => cell(r[k], t)));
+  const params = INVOICE_COLUMNS.map(([k, , t]) => {
+    const values = rows.map((r) => cell(r[k], t));
+    return PACKED.has(t) ? packTexts(values as Array<string | null>) : values;
+  });
   const select = INVOICE_COLUMNS.map(([, , t], i) => (t === 'jsonb' ? `u.c${i}::jsonb` : `u.c${i}`)).join(', ');
-  const unnest = INVOICE_COLUMNS.map(([, , t], i) => `$${i + 1}::${arrayType(t)}[]`).join(', ');
+  const unnest = INVOICE_COLUMNS.map(([, , t], i) => (PACKED.has(t) ? unpackSql(`$${i + 1}`) : `$${i + 1}::${sqlType(t)}[]`)).join(', ');
   const names = INVOICE_COLUMNS.map(([, c]) => c).join(', ');
   const aliases = INVOICE_COLUMNS.map((_, i) => `c${i}`).join(', ');
   const inserted = (await em.query(
@@ -119,7 +136,7 @@ export async function insertLines(em: EntityManager, rows: LineRow[]): Promise<v
        quantity, unit_price, amount, tax_object, tax_factor, tax_rate, tax_amount, source)
      SELECT u.a, u.b, u.c, u.d, u.e, u.f, u.g, u.h, u.i, u.j, u.k, u.l, u.m, u.n, u.o, u.p::jsonb
        FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[],
-                   $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::numeric[], $15::numeric[], $16::text[])
+                   $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::numeric[], $15::numeric[], ${unpackSql('$16')})
          AS u(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)`,
     [
       col((r) => r.tenantId),
@@ -137,7 +154,7 @@ export async function insertLines(em: EntityManager, rows: LineRow[]): Promise<v
       col((r) => r.line.rated.tax.factor),
       col((r) => r.line.rated.tax.rate),
       col((r) => r.line.rated.tax.amount),
-      col((r) => JSON.stringify({ ...r.line.source, unidad: r.line.rated.unidad ?? null })),
+      packTexts(col((r) => JSON.stringify({ ...r.line.source, unidad: r.line.rated.unidad ?? null }))),
     ],
   );
 }

@@ -164,8 +164,10 @@ export class IssuingService implements OnModuleDestroy {
       final?: FinalTerms;
     }
     const work: Work[] = [];
+    const periods = new Map<string, ReturnType<typeof parsePeriodKey>>(); // parsing resolves zone offsets: once per key
     for (const c of candidates) {
-      const period = parsePeriodKey(c.period, tenant.timeZone);
+      let period = periods.get(c.period);
+      if (!period) periods.set(c.period, (period = parsePeriodKey(c.period, tenant.timeZone)));
       const picked = pickSchedule(ctx.schedules, c.profile.tariffCategory, period.firstDay);
       if (!picked) {
         skip('no_tariff');

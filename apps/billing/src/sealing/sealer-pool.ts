@@ -25,7 +25,9 @@ export class SealerPool {
     const js = join(__dirname, 'seal-worker.js');
     // Under swc (tests, `node -r @swc-node/register`) the worker is TypeScript too; compiled builds ship .js.
     const file = existsSync(js) ? js : ts;
-    const execArgv = file.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
+    // Started with swc (`node -r @swc-node/register`), workers inherit the parent's flags (e.g. --cpu-prof).
+    const inherit = !file.endsWith('.ts') || process.execArgv.includes('@swc-node/register');
+    const execArgv = inherit ? undefined : ['-r', '@swc-node/register'];
     for (let i = 0; i < size; i++) {
       const w = new Worker(file, { execArgv });
       w.on('message', (m: { id: number; outcomes: SealOutcome[] }) => {
