@@ -7,6 +7,14 @@ export class IngestionEnv extends BaseServiceEnv {
   @IsInt() @Min(1) @Max(100_000)
   INGEST_BATCH_SIZE: number = 5000;
 
+  /** Payload bytes that close a batch early (batch messages carry many readings each). */
+  @IsInt() @Min(1024)
+  INGEST_BATCH_BYTES: number = 512 * 1024;
+
+  /** Write lanes: database connections writing at once (readings spread by meter; the system pool has 4). */
+  @IsInt() @Min(1) @Max(3)
+  INGEST_WRITE_LANES: number = 2;
+
   /** Readings later than now + this are stored with the `future` flag. */
   @IsInt() @Min(0)
   INGEST_FUTURE_TOLERANCE_S: number = 300;

@@ -12,16 +12,16 @@ import { createTestDatabase, testInfra, testNamespace } from '@supra/platform/te
 import { ingestionService } from '../../../apps/ingestion/src/service.definition';
 
 const quick = process.argv.includes('--quick');
-const te = new TextEncoder();
 const log = (...a: unknown[]) => console.log('[bench:ingest]', ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Volumes: full numbers are the issue's; --quick scales them down for a smoke run.
-const RAW_MSGS = quick ? 50_000 : 300_000;
+const RAW_MSGS = quick ? 60_000 : 300_000; // = SINGLE_READINGS
 const SINGLE_READINGS = quick ? 60_000 : 300_000;
 const BATCH_READINGS = quick ? 300_000 : 2_000_000;
 const REPLAY_METERS = quick ? 4_000 : 400_000; // × 96 readings (24 h of 15-minute readings)
 const P99_RATE = 20_000;
+const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;
 
 function publisher(args: string[]): Promise<{ readings: number; ms: number }> {
@@ -33,66 +33,72 @@ function publisher(args: string[]): Promise<{ readings: number; ms: number }> {
   });
 }
 
-async function rawMessageCeiling(nats: NatsClient, ns: string): Promise<number> {
+/**
+ * Raw message ceiling: the same publisher child and the same single-reading messages as the
+ * pipeline run, from first publish to last consumed, with the consumer doing what the pipeline's
+ * does minus the database (parse, explicit ack per message).
+ */
+async function rawMessageCeiling(nats: NatsClient, natsUrl: string, ns: string): Promise<number> {
   const stream = `${Streams.telemetry(ns)}_RAW`;
-  const subject = `${ns}.rawbench.>`;
-  await ensureStream(nats.jsm, { name: stream, subjects: [subject], maxAgeMs: 3600_000, maxBytes: 1024 ** 3 });
-  const body = te.encode(JSON.stringify({ ts: new Date().toISOString(), registerM3: 123.456, flowLps: 0.01 }));
-  const pending: Promise<unknown>[] = [];
-  for (let i = 0; i < RAW_MSGS; i++) {
-    pending.push(nats.js.publish(`${ns}.rawbench.demo.M${i % 1000}`, body));
-    if (pending.length >= 2048) await Promise.all(pending.splice(0, 1024));
-  }
-  await Promise.all(pending);
+  await ensureStream(nats.jsm, { name: stream, subjects: [`${ns}.telemetry.>`], maxAgeMs: 3600_000, maxBytes: 1024 ** 3 });
   await nats.jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 20_000 });
   const consumer = await nats.js.consumers.get(stream, 'raw');
-  const started = Date.now();
   const msgs = await consumer.consume({ max_messages: 10_000 });
+  const started = Date.now();
+  const pub = publisher([natsUrl, ns, 'rawbench', '1000', String(RAW_MSGS / 1000), '1', '0', String(Date.parse('2026-11-01T00:00:00Z'))]);
+  const td = new TextDecoder();
   let n = 0;
   for await (const m of msgs) {
-    JSON.parse(new TextDecoder().decode(m.data)); // the same parse work the pipeline has, no database
+    JSON.parse(td.decode(m.data)); // the same parse work the pipeline has, no database
     m.ack();
     if (++n === RAW_MSGS) break;
   }
   const rps = RAW_MSGS / ((Date.now() - started) / 1000);
+  await pub;
   await msgs.close();
   await nats.jsm.streams.delete(stream);
   return rps;
 }
 
-async function rawCopyCeiling(url: string): Promise<number> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  await c.query(`CREATE SCHEMA rawbench`);
-  await c.query(`CREATE TABLE rawbench.readings (tenant_id uuid NOT NULL, meter_id text NOT NULL, ts timestamptz NOT NULL, register_m3 numeric(12,3) NOT NULL,
+/** Raw COPY ceiling: the same rows into the same partitioned table with its key, as many connections as the pipeline's lanes. */
+async function rawCopyCeiling(url: string, connections: number): Promise<number> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA rawbench`);
+  await admin.query(`CREATE TABLE rawbench.readings (tenant_id uuid NOT NULL, meter_id text NOT NULL, ts timestamptz NOT NULL, register_m3 numeric(12,3) NOT NULL,
     flow_lps numeric(10,3), battery numeric(5,2), signal smallint, alarms smallint NOT NULL DEFAULT 0, flags smallint NOT NULL DEFAULT 0,
     received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant_id, meter_id, ts)) PARTITION BY RANGE (ts)`);
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   for (let d = 0; d < 2; d++) {
-    await c.query(`CREATE TABLE rawbench.p${d} PARTITION OF rawbench.readings FOR VALUES FROM ('${new Date(t0 + d * 86_400_000).toISOString()}') TO ('${new Date(t0 + (d + 1) * 86_400_000).toISOString()}')`);
+    await admin.query(`CREATE TABLE rawbench.p${d} PARTITION OF rawbench.readings FOR VALUES FROM ('${new Date(t0 + d * 86_400_000).toISOString()}') TO ('${new Date(t0 + (d + 1) * 86_400_000).toISOString()}')`);
   }
   const tenant = randomUUID();
   const rows = BATCH_READINGS;
   const meters = rows / 96;
-  function* lines() {
-    let buf: string[] = [];
-    for (let i = 0; i < rows; i++) {
-      buf.push(`${tenant}\tB-${i % meters}\t${new Date(t0 + Math.floor(i / meters) * 900_000).toISOString()}\t${(i % 1000) / 1000}\t\\N\t\\N\t\\N\t0\t0\n`);
-      if (buf.length === 5000) {
-        yield buf.join('');
-        buf = [];
+  // Transactions of about the pipeline's size (INGEST_BATCH_BYTES of batch messages ≈ 7,000 readings, split over the lanes).
+  const perTx = Math.round(7000 / connections);
+  async function copyPart(part: number): Promise<void> {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    let i = part * perTx;
+    while (i < rows) {
+      const end = Math.min(rows, i + perTx);
+      let buf = '';
+      for (let k = i; k < end; k++) {
+        buf += `${tenant}\tB-${k % meters}\t${new Date(t0 + Math.floor(k / meters) * 900_000).toISOString()}\t${(k % 1000) / 1000}\t\\N\t\\N\t\\N\t0\t0\n`;
       }
+      await c.query('BEGIN');
+      await pipeline(Readable.from([buf]), c.query(copyFrom(`COPY rawbench.readings (tenant_id, meter_id, ts, register_m3, flow_lps, battery, signal, alarms, flags) FROM STDIN`)));
+      await c.query('COMMIT');
+      i += perTx * connections;
     }
-    if (buf.length) yield buf.join('');
+    await c.end();
   }
   const started = Date.now();
-  // Same batch size as the pipeline's transactions (5,000 rows), one connection like its writer.
-  await c.query('BEGIN');
-  await pipeline(Readable.from(lines()), c.query(copyFrom(`COPY rawbench.readings (tenant_id, meter_id, ts, register_m3, flow_lps, battery, signal, alarms, flags) FROM STDIN`)));
-  await c.query('COMMIT');
+  await Promise.all(Array.from({ length: connections }, (_, p) => copyPart(p)));
   const rps = rows / ((Date.now() - started) / 1000);
-  await c.query(`DROP SCHEMA rawbench CASCADE`);
-  await c.end();
+  await admin.query(`DROP SCHEMA rawbench CASCADE`);
+  await admin.end();
   return rps;
 }
 
@@ -107,13 +113,13 @@ async function main(): Promise<void> {
   const count = async () => Number((await admin.query(`SELECT count(*)::bigint AS n FROM telemetry.readings`)).rows[0].n);
   try {
     log(quick ? 'quick mode' : 'full mode', { ns });
-    const rawMsg = await rawMessageCeiling(nats, ns);
-    log(`raw JetStream publish -> pull-consume (parse + ack, no database): ${Math.round(rawMsg)} msg/s`);
-    const rawCopy = await rawCopyCeiling(tdb.url);
-    log(`raw COPY into a partitioned table with its key: ${Math.round(rawCopy)} rows/s`);
+    const rawMsg = await rawMessageCeiling(nats, infra.natsUrl, ns);
+    log(`raw JetStream publish -> pull-consume, same publisher (parse + ack, no database): ${Math.round(rawMsg)} msg/s`);
+    const rawCopy = await rawCopyCeiling(tdb.url, LANES);
+    log(`raw COPY into a partitioned table with its key, ${LANES} connections: ${Math.round(rawCopy)} rows/s`);
 
     const rt = await bootstrapService(ingestionService, {
-      envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', INGEST_QUOTA_RPS: '0', TELEMETRY_STREAM_MAX_BYTES: String((quick ? 0.5 : 4) * 1024 ** 3) },
+      envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', INGEST_QUOTA_RPS: '0', INGEST_WRITE_LANES: String(LANES), TELEMETRY_STREAM_MAX_BYTES: String((quick ? 0.5 : 4) * 1024 ** 3) },
     });
     const ctx = { tenantId: randomUUID(), tenantSlug: 'bench' };
     const rpc = new RpcClient(nats, ns, 120_000);

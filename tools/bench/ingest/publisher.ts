@@ -1,7 +1,7 @@
 // Child process of the ingestion benchmark: publishes readings with windowed async publishing.
 // args: <natsUrl> <ns> <tenant> <meters> <perMeter> <batch> <rate (readings/s, 0 = as fast as possible)> <t0 ms | "now">
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { createInbox, type Msg } from '@nats-io/nats-core';
 
 async function main(): Promise<void> {
   const [url, ns, tenant, metersS, perMeterS, batchS, rateS, t0S] = process.argv.slice(2);
@@ -12,18 +12,43 @@ async function main(): Promise<void> {
   const live = t0S === 'now';
   const t0 = live ? 0 : Number(t0S);
   const nc = await connect({ servers: url, name: 'bench-publisher' });
-  const js = jetstream(nc, { timeout: 30_000 });
   const te = new TextEncoder();
+  const td = new TextDecoder();
   const p = ns ? `${ns}.` : '';
-  const pending: Promise<unknown>[] = [];
+  // Windowed JetStream publishing: every message still gets its PubAck from the stream (checked),
+  // but acks come back on one wildcard subscription instead of one request (timer, inbox) each.
+  const WINDOW = 4096;
+  const inbox = createInbox();
+  let sent = 0;
+  let acked = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const acks = nc.subscribe(`${inbox}.*`, {
+    callback: (_err: unknown, m: Msg) => {
+      acked++;
+      // An empty reply is "no responders" (no stream took the subject); {"error":…} a refusal.
+      if (!m.data.length || m.data[2] === 0x65) failure ??= new Error(`publish refused: ${td.decode(m.data) || 'no stream'}`);
+      if (wake && sent - acked <= WINDOW / 2) wake();
+    },
+  });
+  // Waits only when the window is full: an await per message would flush the socket per message.
+  const waitForRoom = async () => {
+    while (sent - acked > WINDOW / 2) await new Promise<void>((r) => (wake = r));
+    wake = undefined;
+  };
+  const send = (subject: string, body: unknown): Promise<void> | undefined => {
+    if (failure) throw failure;
+    nc.publish(subject, te.encode(JSON.stringify(body)), { reply: `${inbox}.${sent++}` });
+    return sent - acked >= WINDOW ? waitForRoom() : undefined;
+  };
   const started = Date.now();
   let readings = 0;
   let buf: Array<Record<string, unknown>> = [];
-  const flush = async () => {
-    if (!buf.length) return;
-    pending.push(js.publish(`${p}telemetry.${tenant}.gw`, te.encode(JSON.stringify({ readings: buf }))));
+  const flush = () => {
+    if (!buf.length) return undefined;
+    const body = { readings: buf };
     buf = [];
-    if (pending.length >= 256) await Promise.all(pending.splice(0, 128));
+    return send(`${p}telemetry.${tenant}.gw`, body);
   };
   const lastTs = new Array<number>(meters).fill(0);
   for (let i = 0; i < perMeter; i++) {
@@ -36,11 +61,12 @@ async function main(): Promise<void> {
       const r = { ts: new Date(ts).toISOString(), registerM3: (i * 10 + (m % 1000)) / 1000 };
       readings++;
       if (batch <= 1) {
-        pending.push(js.publish(`${p}telemetry.${tenant}.${meter}`, te.encode(JSON.stringify(r))));
-        if (pending.length >= 2048) await Promise.all(pending.splice(0, 1024));
+        const full = send(`${p}telemetry.${tenant}.${meter}`, r);
+        if (full) await full;
       } else {
         buf.push({ meter, ...r });
-        if (buf.length >= batch) await flush();
+        const full = buf.length >= batch ? flush() : undefined;
+        if (full) await full;
       }
       if (rate > 0) {
         const ahead = readings / rate - (Date.now() - started) / 1000;
@@ -49,7 +75,11 @@ async function main(): Promise<void> {
     }
   }
   await flush();
-  await Promise.all(pending);
+  const deadline = Date.now() + 60_000;
+  while (acked < sent && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+  if (failure) throw failure;
+  if (acked < sent) throw new Error(`${sent - acked} publishes never acknowledged`);
+  acks.unsubscribe();
   await nc.drain();
   process.stdout.write(JSON.stringify({ readings, ms: Date.now() - started }) + '\n');
 }

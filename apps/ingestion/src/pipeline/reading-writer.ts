@@ -38,7 +38,10 @@ export const APPLY_STAGED_SQL = `
 WITH s AS (
   SELECT st.*, m.meter_id IS NOT NULL AS known, m.last_ts, m.last_register_m3, m.rollover_m3
     FROM ingest_staging st
-    LEFT JOIN telemetry.meters m ON m.tenant_id = st.tenant_id AND m.meter_id = st.meter_id AND m.removed_at IS NULL
+    -- A lookup per staged row (OFFSET 0 keeps it one): the planner knows nothing of the temp table
+    -- and would otherwise hash the whole meters table for every batch.
+    LEFT JOIN LATERAL (SELECT * FROM telemetry.meters m
+                        WHERE m.tenant_id = st.tenant_id AND m.meter_id = st.meter_id AND m.removed_at IS NULL OFFSET 0) m ON true
 ), q AS (
   INSERT INTO telemetry.quarantine (tenant_id, meter_id, ts, register_m3, flow_lps, battery, signal, alarms, flags, reason)
   SELECT tenant_id, meter_id, ts, register_m3, flow_lps, battery, signal, alarms, flags, 'meter unknown' FROM s WHERE NOT known

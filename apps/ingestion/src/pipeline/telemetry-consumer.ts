@@ -27,6 +27,14 @@ interface DeadLetter {
 const te = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A meter's write lane (FNV-1a of its id). */
+export function laneOf(meter: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < meter.length; i++) h = Math.imul(h ^ meter.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
 /**
  * The telemetry write path (see README.md). Not the platform's event strategy, which applies one
  * event per savepoint: here a batch of messages becomes one COPY and one INSERT … SELECT in one
@@ -42,6 +50,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private pumpLoop?: Promise<void>;
   private stopped = false;
   private readonly quotas: TenantQuotas;
+  /** The tail of each write lane (one database connection each). */
+  private lanes: Array<Promise<void>>;
+  private wake?: () => void;
+  private queuedBytes = 0;
   readonly stats = { messages: 0, readings: 0, inserted: 0, duplicates: 0, quarantined: 0, deadLettered: 0, quotaDelayed: 0, batches: 0, retries: 0 };
 
   constructor(
@@ -52,6 +64,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     private readonly clock: Clock,
     metrics: Metrics,
   ) {
+    this.lanes = Array.from({ length: env.INGEST_WRITE_LANES }, () => Promise.resolve());
     this.quotas = new TenantQuotas(env.INGEST_QUOTA_RPS, env.INGEST_QUOTA_BURST || env.INGEST_QUOTA_RPS * 2);
     for (const [k, help] of Object.entries({
       messages: 'Telemetry messages processed',
@@ -111,31 +124,69 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await this.messages?.close().catch(() => undefined);
     await this.pumpLoop;
     await this.busy;
+    await Promise.all(this.lanes);
   }
 
   private async pump(messages: ConsumerMessages): Promise<void> {
     for await (const m of messages) {
       if (this.stopped) break;
       this.queue.push(m);
-      this.busy ??= this.drain();
+      this.queuedBytes += m.data.length;
+      if (!this.busy) this.busy = this.drain();
+      else if (this.batchFull()) this.wake?.();
     }
   }
 
-  /** Whatever arrived while the previous batch was being written forms the next batch. */
+  /**
+   * Whatever arrived while earlier batches were being written forms the next batch. While one batch
+   * is being written, the next one is cut as soon as it is full (up to one batch per lane in flight),
+   * so parsing and routing overlap the writes; at low rates there is one batch at a time.
+   */
   private async drain(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     try {
-      while (this.queue.length && !this.stopped) {
-        await this.processBatch(this.queue.splice(0, this.env.INGEST_BATCH_SIZE));
+      while (!this.stopped) {
+        if (this.queue.length && (inFlight.size === 0 || (this.batchFull() && inFlight.size < this.lanes.length))) {
+          const done: Promise<void> = this.processBatch(this.cutBatch()).then(
+            () => void inFlight.delete(done),
+            // Only when stopping: the batch stays unacknowledged and is redelivered to the next consumer.
+            (e: Error) => void (inFlight.delete(done), this.log.warn(`batch abandoned while stopping: ${e.message}`)),
+          );
+          inFlight.add(done);
+          continue;
+        }
+        if (!inFlight.size) break;
+        await Promise.race([...inFlight, new Promise<void>((r) => (this.wake = r))]);
+        this.wake = undefined;
       }
-    } catch (e) {
-      // Only when stopping: the batch stays unacknowledged and is redelivered to the next consumer.
-      this.log.warn(`batch abandoned while stopping: ${(e as Error).message}`);
+      await Promise.all(inFlight);
     } finally {
       this.busy = undefined;
     }
   }
 
-  private async processBatch(batch: JsMsg[]): Promise<void> {
+  private batchFull(): boolean {
+    return this.queue.length >= this.env.INGEST_BATCH_SIZE || this.queuedBytes >= this.env.INGEST_BATCH_BYTES;
+  }
+
+  /** The next batch: up to INGEST_BATCH_SIZE messages and about INGEST_BATCH_BYTES of payload. */
+  private cutBatch(): JsMsg[] {
+    let n = 0;
+    let bytes = 0;
+    while (n < this.queue.length && n < this.env.INGEST_BATCH_SIZE && bytes < this.env.INGEST_BATCH_BYTES) bytes += this.queue[n++].data.length;
+    this.queuedBytes -= bytes;
+    return this.queue.splice(0, n);
+  }
+
+  /** Takes this batch's turn on every lane now, so lanes write batches in the order they were cut. */
+  private processBatch(batch: JsMsg[]): Promise<void> {
+    const turns = [...this.lanes];
+    const release: Array<() => void> = [];
+    this.lanes = turns.map(() => new Promise<void>((r) => release.push(r)));
+    return this.writeBatch(batch, turns, release).finally(() => release.forEach((r) => r()));
+  }
+
+  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>): Promise<void> {
     const now = this.clock.now();
     const opts = { ns: this.ns, nowMs: now, futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 };
     const parsed = batch.map((msg) => ({ msg, r: parseTelemetryMessage(msg.subject, msg.data, opts) }));
@@ -145,7 +196,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     const dead: DeadLetter[] = [];
     const delayed: Array<{ msg: JsMsg; ms: number }> = [];
     const toAck: JsMsg[] = [];
-    const byTenant = new Map<string, ParsedReading[]>();
+    // Readings are spread over lanes by meter: one meter's readings are always written by the same
+    // lane, in order, so the register checks and the meter's last state never race.
+    const lanes = turns.map(() => new Map<string, ParsedReading[]>());
     for (const { msg, r } of parsed) {
       if (!r.ok) {
         dead.push({ msg, code: r.code, reason: r.reason });
@@ -169,12 +222,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
           data: te.encode(JSON.stringify({ readings: r.invalid.map((i) => i.reading) })),
         });
       }
-      let list = byTenant.get(tenantId);
-      if (!list) byTenant.set(tenantId, (list = []));
-      for (const x of r.readings) list.push(x);
+      for (const x of r.readings) {
+        const byTenant = lanes[laneOf(x.meter, lanes.length)];
+        let list = byTenant.get(tenantId);
+        if (!list) byTenant.set(tenantId, (list = []));
+        list.push(x);
+      }
       toAck.push(msg);
     }
-    const batches: TenantReadings[] = [...byTenant].map(([tenantId, readings]) => ({ tenantId, readings }));
 
     // Over quota: back-pressure. The message stays in the stream and comes back after the delay.
     for (const d of delayed) d.msg.nak(d.ms);
@@ -183,18 +238,32 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Dead letters are persisted (DLQ stream) before their originals are acknowledged or terminated.
     await Promise.all(dead.map((d) => this.retry('dead-letter', () => this.deadLetter(d))));
 
-    // Bulk write for many tenants at once: one system transaction (BYPASSRLS) is the only way to
-    // COPY a mixed batch; tenant ids come from the registry, never from the payload.
-    const result = await this.retry('write readings', () => this.db.asSystem((em) => writeReadings(em, batches)), batch);
+    // Bulk write for many tenants at once: one system transaction (BYPASSRLS) per lane is the only
+    // way to COPY a mixed batch; tenant ids come from the registry, never from the payload. A
+    // message is acked once every lane holding its readings has committed.
+    const results = await Promise.all(
+      lanes.map(async (byTenant, i) => {
+        const batches: TenantReadings[] = [...byTenant].map(([tenantId, readings]) => ({ tenantId, readings }));
+        await turns[i];
+        try {
+          if (!batches.length) return { rows: 0, inserted: 0, quarantined: 0 };
+          return await this.retry('write readings', () => this.db.asSystem((em) => writeReadings(em, batches)), batch);
+        } finally {
+          release[i]();
+        }
+      }),
+    );
     for (const m of toAck) m.ack();
     for (const d of dead) if (!d.data) d.msg.term(d.code);
 
     this.stats.batches++;
     this.stats.messages += batch.length;
-    this.stats.readings += result.rows;
-    this.stats.inserted += result.inserted;
-    this.stats.quarantined += result.quarantined;
-    this.stats.duplicates += result.rows - result.inserted - result.quarantined;
+    for (const result of results) {
+      this.stats.readings += result.rows;
+      this.stats.inserted += result.inserted;
+      this.stats.quarantined += result.quarantined;
+      this.stats.duplicates += result.rows - result.inserted - result.quarantined;
+    }
   }
 
   private async deadLetter(d: DeadLetter): Promise<void> {
