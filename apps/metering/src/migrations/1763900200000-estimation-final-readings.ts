@@ -39,12 +39,17 @@ export class EstimationFinalReadings1763900200000 implements MigrationInterface 
       `ALTER TABLE ${S}.billable_consumptions DROP CONSTRAINT billable_consumptions_tenant_id_toma_id_period_key`,
       `CREATE UNIQUE INDEX billable_consumptions_contract_period ON ${S}.billable_consumptions
          (tenant_id, toma_id, period, coalesce(contract_id, '00000000-0000-0000-0000-000000000000'::uuid), final)`,
+      // The class average reads a year of real periods per toma type.
+      `CREATE INDEX billable_consumptions_period_end ON ${S}.billable_consumptions (tenant_id, period_end) WHERE NOT estimated`,
+      `CREATE INDEX tomas_type ON ${S}.tomas (tenant_id, toma_type)`,
       ...tenantTablesRlsSql(S, TABLES),
     ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await runAll(q, [
+      `DROP INDEX ${S}.tomas_type`,
+      `DROP INDEX ${S}.billable_consumptions_period_end`,
       `DROP INDEX ${S}.billable_consumptions_contract_period`,
       `ALTER TABLE ${S}.billable_consumptions ADD CONSTRAINT billable_consumptions_tenant_id_toma_id_period_key UNIQUE (tenant_id, toma_id, period)`,
       `ALTER TABLE ${S}.billable_consumptions DROP COLUMN final`,

@@ -61,6 +61,8 @@ const MEASURED_DAYS_SQL = `extract(epoch FROM coalesce((b.provenance->'inputs'->
   - coalesce((b.provenance->'inputs'->>'measuredFrom')::timestamptz, b.period_start)) / 86400`;
 /** Fewer tomas than this in a class and its average is not used (VEE class rules, class-average estimate). */
 export const CLASS_MIN_TOMAS = 3;
+const CLASS_CACHE_MS = 10 * 60 * 1000;
+const CLASS_CACHE_ENTRIES = 10_000;
 /** How far into the future a reading may be dated (clock skew of handhelds). */
 export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
 
@@ -77,6 +79,7 @@ type UsableListener = (em: EntityManager, r: UsableReading) => Promise<void>;
 @Injectable()
 export class ReadingsService {
   private readonly usableListeners: UsableListener[] = [];
+  private readonly classCache = new Map<string, { daily: string | null; until: number }>();
 
   constructor(
     private readonly db: ServiceDatabase,
@@ -363,21 +366,29 @@ export class ReadingsService {
   }
 
   /**
-   * Average daily m3 of the toma's class (toma type) over the last year's real periods of other tomas (their
-   * measured volume over their measured span); null when fewer than CLASS_MIN_TOMAS tomas speak for it.
+   * Average daily m3 of the toma's class (toma type) over the last year's real periods (measured volume over
+   * measured span); null when fewer than CLASS_MIN_TOMAS tomas speak for it. Every smart meter-day asks for it,
+   * and it only moves when periods close, so it is cached per tenant, class and day for CLASS_CACHE_MS.
    */
   async classAverageDaily(em: EntityManager, tomaId: string, at: Date): Promise<string | null> {
+    const toma = await one<{ toma_type: string }>(em, `SELECT toma_type FROM metering.tomas WHERE id = $1`, [tomaId]);
+    if (!toma) return null;
+    const key = `${TenantContext.tenantId()}|${toma.toma_type}|${at.toISOString().slice(0, 10)}`;
+    const hit = this.classCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.daily;
     const r = await one<{ daily: string | null; tomas: string }>(
       em,
       `SELECT (sum(b.measured_m3) / nullif(sum(${MEASURED_DAYS_SQL}), 0))::numeric(14,6)::text AS daily, count(DISTINCT b.toma_id) AS tomas
          FROM metering.billable_consumptions b
          JOIN metering.tomas t ON t.id = b.toma_id
-        WHERE t.toma_type = (SELECT toma_type FROM metering.tomas WHERE id = $1) AND b.toma_id <> $1
-          AND NOT b.estimated AND b.measured_m3 IS NOT NULL
+        WHERE t.toma_type = $1 AND NOT b.estimated AND b.measured_m3 IS NOT NULL
           AND b.period_end <= $2 AND b.period_end > $2::timestamptz - interval '1 year'`,
-      [tomaId, at],
+      [toma.toma_type, at],
     );
-    return r?.daily && Number(r.tomas) >= CLASS_MIN_TOMAS ? r.daily : null;
+    const daily = r?.daily && Number(r.tomas) >= CLASS_MIN_TOMAS ? r.daily : null;
+    if (this.classCache.size >= CLASS_CACHE_ENTRIES) this.classCache.clear();
+    this.classCache.set(key, { daily, until: Date.now() + CLASS_CACHE_MS });
+    return daily;
   }
 
   private async lastValues(em: EntityManager, meterId: string, n: number): Promise<string[]> {
