@@ -10,6 +10,7 @@ import { NatsClient, RpcClient, Streams, ensureStream } from '@supra/platform/me
 import { bootstrapService } from '@supra/platform/runtime';
 import { createTestDatabase, testInfra, testNamespace } from '@supra/platform/testing';
 import { ingestionService } from '../../../apps/ingestion/src/service.definition';
+import { TelemetryConsumer } from '../../../apps/ingestion/src/pipeline/telemetry-consumer';
 
 const quick = process.argv.includes('--quick');
 const log = (...a: unknown[]) => console.log('[bench:ingest]', ...a);
@@ -131,15 +132,14 @@ async function main(): Promise<void> {
     await registerMeters(Math.max(REPLAY_METERS, 2_000));
     await rt.db.asSystem((em) => em.query(`SELECT telemetry.maintain_partitions(7, 4000, '2026-11-01T00:00:00Z')`));
 
+    // Progress from the consumer's committed-row counter: a count(*) every 200 ms over tens of
+    // millions of rows would itself load the two cores.
+    const consumer = rt.app.get(TelemetryConsumer);
     const measure = async (args: string[], expected: number) => {
-      const before = await count();
+      const before = consumer.stats.inserted;
       const started = Date.now();
       const pub = publisher(args);
-      let n = before;
-      while (n - before < expected) {
-        await sleep(200);
-        n = await count();
-      }
+      while (consumer.stats.inserted - before < expected) await sleep(50);
       const elapsed = (Date.now() - started) / 1000;
       await pub;
       return expected / elapsed;
@@ -171,7 +171,6 @@ async function main(): Promise<void> {
     await measure([infra.natsUrl, ns, 'bench', String(REPLAY_METERS), '96', '100', '0', t0], replayReadings);
     const replayS = (Date.now() - replayStart) / 1000;
     log(`replay of ${replayReadings} readings: ${replayS.toFixed(1)} s`);
-    const consumer = rt.app.get((await import('../../../apps/ingestion/src/pipeline/telemetry-consumer')).TelemetryConsumer);
     const dupBefore = consumer.stats.duplicates;
     const beforeAgain = await count();
     await publisher([infra.natsUrl, ns, 'bench', String(REPLAY_METERS), '96', '100', '0', t0]);
