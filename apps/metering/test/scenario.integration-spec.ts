@@ -194,6 +194,36 @@ describe('metering scenarios (fake clock, real PostgreSQL and NATS JetStream)', 
     expect((final.provenance.inputs as { finalReadingId: string }).finalReadingId).toBe(done?.readingId);
   });
 
+  it('changes the holder mid-period: the old contract bills up to the final reading, the new one the rest of the same period', async () => {
+    const { tomaId, contractId } = await toma();
+    at('2026-02-28T16:00:00Z');
+    const meter = await call<MeterView>('meters.create', { serial: `HC-${ns}`, meterType: 'volumetric', tomaId, initialRegisterM3: '500' });
+    // The reader takes the final reading the morning of the change; the customer records the change that afternoon.
+    at('2026-03-10T15:00:00Z');
+    await call<ReadingView>('readings.record', { id: meter.id, valueM3: '509', reader: 'LECT-5' });
+    at('2026-03-10T21:00:00Z');
+    const newContractId = randomUUID();
+    await publish('customer', 'customer.contract.terminated.v1', contractId, {
+      contractId, contractNumber: 'C-OLD', tomaId, tomaNumber: 'T', personId: randomUUID(), reason: 'cambio de titular', effectiveDate: '2026-03-10', finalReadingRequested: true, holderChange: 'cambio_titular',
+    });
+    await publish('customer', 'customer.contract.created.v1', newContractId, {
+      contractId: newContractId, contractNumber: 'C-NEW', tomaId, tomaNumber: 'T', personId: randomUUID(), status: 'activo', tariffCategory: 'domestica_media', billingPeriod: 'mensual', startDate: '2026-03-10',
+    });
+    const [final] = await waitForBillable(tomaId, 1);
+    expect(final).toMatchObject({ contractId, final: true, period: '2026-03', periodEnd: '2026-03-11T06:00:00.000Z', consumptionM3: '9.000' });
+    at('2026-03-31T16:00:00Z');
+    await call<ReadingView>('readings.record', { id: meter.id, valueM3: '530' });
+    await until(async () => {
+      const r = await rt.db.withTenant(TENANT, (em) => em.query(`SELECT 1 FROM metering.contracts WHERE id = $1`, [newContractId]) as Promise<unknown[]>);
+      return r.length ? true : undefined;
+    }, 'new contract');
+    await call('consumption.close-period', { period: '2026-03' });
+    const events = await waitForBillable(tomaId, 2);
+    expect(events[1]).toMatchObject({ contractId: newContractId, period: '2026-03', consumptionM3: '21.000', estimated: false });
+    expect(events[1].final).toBeUndefined();
+    expect(events[1].provenance.readingIds[0]).toBe(final.provenance.readingIds[final.provenance.readingIds.length - 1]);
+  });
+
   it('follows the tenant\'s estimation order and estimates a new toma from its class average', async () => {
     expect(await call('settings.get', {})).toEqual({ estimationOrder: ['average_last_periods', 'same_period_last_year', 'class_average'], timeZone: 'America/Mexico_City' });
     await expect(call('settings.update', { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'METERING.INVALID_SETTINGS' });
