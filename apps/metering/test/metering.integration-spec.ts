@@ -162,6 +162,18 @@ describe('metering service', () => {
     expect(readings.data.find((r) => r.source === 'import' && r.valueM3 === '61.500')?.consumptionM3).toBe('11.500');
   });
 
+  it('bills a bimonthly contract per bimester in the tenant\'s time zone, and leaves it out of monthly closes', async () => {
+    const { tomaId, contractId } = await toma('bimestral');
+    const m = await meterOn(tomaId, '0', '2025-12-31T18:00:00Z');
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '59', readAt: '2026-02-28T18:00:00Z' });
+    await call('consumption.close-period', { period: '2026-02' });
+    const before = (await outboxOf('metering.consumption.billable.v1')).filter((e) => e.event.data.tomaId === tomaId);
+    expect(before).toHaveLength(0);
+    await call('consumption.close-period', { period: '2026-B1' });
+    const [b1] = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    expect(b1).toMatchObject({ contractId, period: '2026-B1', periodStart: '2026-01-01T06:00:00.000Z', periodEnd: '2026-03-01T06:00:00.000Z', consumptionM3: '59.000', estimated: false });
+  });
+
   it('estimates a period without readings and settles the estimate when a real reading arrives', async () => {
     const { tomaId } = await toma();
     const m = await meterOn(tomaId, '0', '2025-09-30T12:00:00Z');
