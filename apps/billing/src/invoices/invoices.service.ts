@@ -306,7 +306,7 @@ export class InvoicesService {
       const tenant = await this.settings.forIssuing();
       if (uuid) {
         const subUuid = substituteId ? ((await this.db.tx(() => this.row(substituteId!, 'uuid'))).uuid as string) : undefined;
-        await this.pacs.provider.cancel(uuid, tenant.emisor.rfc, dto.reason as CancelMotivo, subUuid);
+        await this.pacs.provider.cancel(uuid, tenant.emisor.rfc, dto.reason as CancelMotivo, subUuid, tenant.credentials);
       }
       await this.db.tx(async (em) => {
         const now = this.clock.now();

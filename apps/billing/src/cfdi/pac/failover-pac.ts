@@ -1,5 +1,5 @@
 import { PacError, PacUnavailableError } from './pac.errors';
-import type { CancelMotivo, CancelResult, PacProvider, StampResult, StatusQuery, StatusResult } from './pac.types';
+import type { CancelMotivo, CancelResult, CancelSigner, PacProvider, StampResult, StatusQuery, StatusResult } from './pac.types';
 
 /**
  * Several PACs in priority order. A transient failure (PacUnavailableError) moves on to the next provider; a
@@ -36,8 +36,8 @@ export class FailoverPac implements PacProvider {
     return this.run('stamp', (p) => p.stamp(xml));
   }
 
-  cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string): Promise<CancelResult> {
-    return this.run('cancel', (p) => p.cancel(uuid, rfcEmisor, motivo, folioSustitucion));
+  cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string, signer?: CancelSigner): Promise<CancelResult> {
+    return this.run('cancel', (p) => p.cancel(uuid, rfcEmisor, motivo, folioSustitucion, signer));
   }
 
   status(uuid: string, query?: StatusQuery): Promise<StatusResult> {

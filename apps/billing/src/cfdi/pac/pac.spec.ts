@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { verify } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, verify } from 'node:crypto';
 import path from 'node:path';
 import { buildCfdi, sealCfdi, type SealedCfdi } from '../cfdi-builder';
 import { cadenaOriginal } from '../cadena-original';
@@ -8,7 +8,7 @@ import { parseTfd, tfdCadenaOriginal } from '../tfd';
 import { CfdiInputBuilder } from '../testing/cfdi-input.builder';
 import { demoCsd, REPO_ROOT } from '../testing/sat-dir';
 import { FailoverPac } from './failover-pac';
-import { FinkokPac } from './finkok/finkok-pac';
+import { FinkokPac, finkokCancelCredentials } from './finkok/finkok-pac';
 import { PacRejectedError, PacUnavailableError } from './pac.errors';
 import { PacSimulator } from './simulator/pac-simulator';
 
@@ -38,6 +38,7 @@ async function unavailable(p: Promise<unknown>): Promise<PacUnavailableError> {
 
 describe('Finkok adapter against the PAC simulator', () => {
   const sim = new PacSimulator({ username: 'demo', password: 's3cret' });
+  const csd = demoCsd();
   let pac: FinkokPac;
   beforeAll(async () => {
     pac = new FinkokPac({ baseUrl: await sim.start(), username: 'demo', password: 's3cret', timeoutMs: 2000 });
@@ -104,8 +105,8 @@ describe('Finkok adapter against the PAC simulator', () => {
     const sealed = sealedInvoice();
     const { uuid } = await pac.stamp(sealed.xml);
     expect(await pac.status(uuid, { rfcEmisor: 'EKU9003173C9' })).toMatchObject({ uuid, estado: 'Vigente' });
-    expect(await pac.cancel(uuid, 'EKU9003173C9', '02')).toMatchObject({ uuid, estatusUuid: '201' });
-    expect(await pac.cancel(uuid, 'EKU9003173C9', '02')).toMatchObject({ estatusUuid: '202' });
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '02', undefined, csd)).toMatchObject({ uuid, estatusUuid: '201' });
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '02', undefined, csd)).toMatchObject({ estatusUuid: '202' });
     expect((await pac.status(uuid)).estado).toBe('Cancelado');
     expect((await pac.status('00000000-0000-4000-8000-000000000000')).estado).toBe('No Encontrado');
   });
@@ -122,12 +123,18 @@ describe('Finkok adapter against the PAC simulator', () => {
         return fetch(url, init);
       },
     });
-    const r = await spy.cancel(uuid, 'EKU9003173C9', motivo);
+    const r = await spy.cancel(uuid, 'EKU9003173C9', motivo, undefined, csd);
     expect(r).toMatchObject({ uuid, estatusUuid: '201', estatusCancelacion: 'Cancelado sin aceptación' });
     expect(sim.cancelMotivoOf(uuid)).toBe(motivo);
     // Finkok's wire format: <can:UUIDS><apps:UUID UUID=".." FolioSustitucion="" Motivo=".."/></can:UUIDS>.
     expect(bodies[0]).toContain(`xmlns:apps="apps.services.soap.core.views"`);
     expect(bodies[0]).toContain(`<can:UUIDS><apps:UUID UUID="${uuid}" FolioSustitucion="" Motivo="${motivo}"/></can:UUIDS>`);
+    // cer: the CSD certificate as PEM; key: its private key as a PEM encrypted with the Finkok password; both base64.
+    const field = (name: string) => Buffer.from(new RegExp(`<can:${name}>([^<]*)</can:${name}>`).exec(bodies[0])![1], 'base64').toString('utf8');
+    expect(field('cer')).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(field('key')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
+    expect(createPrivateKey({ key: field('key'), passphrase: 's3cret' }).asymmetricKeyType).toBe('rsa');
+    expect(() => createPrivateKey({ key: field('key'), passphrase: 'other' })).toThrow();
     expect(r.acuse).toContain('CancelaCFDResult');
     expect(r.acuse).toContain(`<UUID>${uuid}</UUID><EstatusUUID>201</EstatusUUID>`);
   });
@@ -135,7 +142,7 @@ describe('Finkok adapter against the PAC simulator', () => {
   it('cancels with reason 01 citing the substitute that relates the UUID with TipoRelacion 04', async () => {
     const { uuid } = await pac.stamp(sealedInvoice().xml);
     const substitute = await pac.stamp(sealedInvoice((b) => b.with({ relacionados: [{ tipoRelacion: '04', uuids: [uuid] }] })).xml);
-    expect(await pac.cancel(uuid, 'EKU9003173C9', '01', substitute.uuid)).toMatchObject({ estatusUuid: '201' });
+    expect(await pac.cancel(uuid, 'EKU9003173C9', '01', substitute.uuid, csd)).toMatchObject({ estatusUuid: '201' });
     expect(sim.cancelMotivoOf(uuid)).toBe('01');
     expect((await pac.status(uuid)).estado).toBe('Cancelado');
     expect((await pac.status(substitute.uuid)).estado).toBe('Vigente');
@@ -144,10 +151,10 @@ describe('Finkok adapter against the PAC simulator', () => {
   it('refuses 01 without a substitute before sending anything (SAT 208), and a substitute on 02-04 (209)', async () => {
     const { uuid } = await pac.stamp(sealedInvoice().xml);
     const calls = sim.calls.cancel ?? 0;
-    const no01 = await rejection(pac.cancel(uuid, 'EKU9003173C9', '01'));
+    const no01 = await rejection(pac.cancel(uuid, 'EKU9003173C9', '01', undefined, csd));
     expect(no01.satCode).toBe('208');
     expect(no01.message).toMatch(/FolioSustitucion/);
-    expect((await rejection(pac.cancel(uuid, 'EKU9003173C9', '02', uuid))).satCode).toBe('209');
+    expect((await rejection(pac.cancel(uuid, 'EKU9003173C9', '02', uuid, csd))).satCode).toBe('209');
     expect(sim.calls.cancel ?? 0).toBe(calls);
     expect((await pac.status(uuid)).estado).toBe('Vigente');
   });
@@ -156,11 +163,12 @@ describe('Finkok adapter against the PAC simulator', () => {
     const { uuid } = await pac.stamp(sealedInvoice().xml);
     const unrelated = await pac.stamp(sealedInvoice().xml);
     // A client that skips the adapter's checks, to see the PAC's own answers on the wire.
+    const creds = finkokCancelCredentials(csd, 's3cret');
     const raw = async (attrs: string, rfc = 'EKU9003173C9', ns = 'apps.services.soap.core.views'): Promise<{ status: number; body: string }> => {
       const res = await fetch(`${sim.url}/servicios/soap/cancel.wsdl`, {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
-        body: `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:can="http://facturacion.finkok.com/cancel" xmlns:x="${ns}"><soapenv:Body><can:cancel><can:UUIDS><x:UUID ${attrs}/></can:UUIDS><can:username>demo</can:username><can:password>s3cret</can:password><can:taxpayer_id>${rfc}</can:taxpayer_id></can:cancel></soapenv:Body></soapenv:Envelope>`,
+        body: `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:can="http://facturacion.finkok.com/cancel" xmlns:x="${ns}"><soapenv:Body><can:cancel><can:UUIDS><x:UUID ${attrs}/></can:UUIDS><can:username>demo</can:username><can:password>s3cret</can:password><can:taxpayer_id>${rfc}</can:taxpayer_id><can:cer>${creds.cerPemBase64}</can:cer><can:key>${creds.keyPemBase64}</can:key></can:cancel></soapenv:Body></soapenv:Envelope>`,
       });
       return { status: res.status, body: await res.text() };
     };
@@ -177,7 +185,18 @@ describe('Finkok adapter against the PAC simulator', () => {
     expect(wrongNs.body).toContain('soapenv:Client');
     expect((await pac.status(uuid)).estado).toBe('Vigente');
     // Through the adapter, the SAT code is the error's.
-    expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '03'))).satCode).toBe('203');
+    expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '03', undefined, csd))).satCode).toBe('203');
+  });
+
+  it('needs the CSD to cancel: no cer/key, a key under another password or another key are server faults, nothing cancelled', async () => {
+    const { uuid } = await pac.stamp(sealedInvoice().xml);
+    const noSigner = await unavailable(pac.cancel(uuid, 'EKU9003173C9', '02'));
+    expect(noSigner.message).toContain('Expecting: CERTIFICATE');
+    const otherPassword = new FinkokPac({ baseUrl: sim.url, username: 'demo', password: 's3cret', cancelCredentials: finkokCancelCredentials(csd, 'not-the-account-password') });
+    expect((await unavailable(otherPassword.cancel(uuid, 'EKU9003173C9', '02'))).message).toContain('bad decrypt');
+    const stranger = { certificadoBase64: csd.certificadoBase64, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+    expect((await unavailable(pac.cancel(uuid, 'EKU9003173C9', '02', undefined, stranger))).message).toContain('key values mismatch');
+    expect((await pac.status(uuid)).estado).toBe('Vigente');
   });
 });
 
@@ -241,7 +260,7 @@ describe('FailoverPac', () => {
     const { uuid } = await pacB.stamp(sealedInvoice().xml);
     a.setMode('unavailable');
     expect(await failover.status(uuid)).toMatchObject({ estado: 'Vigente' });
-    expect(await failover.cancel(uuid, 'EKU9003173C9', '03')).toMatchObject({ estatusUuid: '201' });
+    expect(await failover.cancel(uuid, 'EKU9003173C9', '03', undefined, demoCsd())).toMatchObject({ estatusUuid: '201' });
   });
 });
 

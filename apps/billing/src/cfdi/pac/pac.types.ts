@@ -15,7 +15,16 @@ export interface StampResult {
   provider: string;
 }
 
+import type { KeyObject } from 'node:crypto';
+
 export type CancelMotivo = '01' | '02' | '03' | '04';
+
+/** The emisor's CSD: SAT takes a cancellation request signed with it (Finkok signs it for us from these). */
+export interface CancelSigner {
+  /** The DER certificate, base64 (the CFDI's Certificado). */
+  certificadoBase64: string;
+  privateKey: KeyObject;
+}
 
 export interface CancelResult {
   uuid: string;
@@ -49,6 +58,6 @@ export interface PacProvider {
   readonly name: string;
   /** Stamps a sealed CFDI. Idempotent on the same CFDI: a second call returns the first stamp. */
   stamp(xml: string): Promise<StampResult>;
-  cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string): Promise<CancelResult>;
+  cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string, signer?: CancelSigner): Promise<CancelResult>;
   status(uuid: string, query?: StatusQuery): Promise<StatusResult>;
 }

@@ -1,6 +1,6 @@
 import { parseTfd } from '../../tfd';
 import { PacRejectedError, PacUnavailableError } from '../pac.errors';
-import type { CancelMotivo, CancelResult, PacProvider, StampResult, StatusQuery, StatusResult } from '../pac.types';
+import type { CancelMotivo, CancelResult, CancelSigner, PacProvider, StampResult, StatusQuery, StatusResult } from '../pac.types';
 import { envelope, escapeAttrValue, escapeText, FINKOK_NS, FINKOK_PATHS, innerAll, SAT_CANCEL_CODES, text } from './soap';
 
 export interface FinkokPacConfig {
@@ -14,10 +14,22 @@ export interface FinkokPacConfig {
   name?: string;
   /**
    * The CSD Finkok needs to sign a cancellation on our behalf: certificate and key as PEM (the key encrypted
-   * with the Finkok account password, as Finkok's cancel operation expects), both base64-encoded.
+   * with the Finkok account password, as Finkok's cancel operation expects), both base64-encoded. Used when a
+   * cancel call brings no signer (the tenant's CSD, which billing passes).
    */
   cancelCredentials?: { cerPemBase64: string; keyPemBase64: string };
   fetch?: typeof fetch;
+}
+
+/**
+ * Finkok's `cer` and `key` of a cancellation: the CSD certificate as PEM and its private key as an encrypted PEM
+ * (PKCS#8, 3DES) whose passphrase is the Finkok account password, each base64-encoded (Finkok signs SAT's
+ * cancellation request with them).
+ */
+export function finkokCancelCredentials(signer: CancelSigner, finkokPassword: string): { cerPemBase64: string; keyPemBase64: string } {
+  const cerPem = `-----BEGIN CERTIFICATE-----\n${signer.certificadoBase64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  const keyPem = signer.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'des-ede3-cbc', passphrase: finkokPassword }) as string;
+  return { cerPemBase64: Buffer.from(cerPem, 'utf8').toString('base64'), keyPemBase64: Buffer.from(keyPem, 'utf8').toString('base64') };
 }
 
 /** Finkok codes that mean "this PAC cannot serve us now", not "this CFDI is wrong". */
@@ -58,7 +70,7 @@ export class FinkokPac implements PacProvider {
       if (fault !== undefined && /Client/.test(text(payload, 'faultcode') ?? '')) {
         throw new PacRejectedError('SOAP-Client', fault, this.name);
       }
-      throw new PacUnavailableError(`${this.name} answered HTTP ${res.status}`, this.name);
+      throw new PacUnavailableError(`${this.name} answered HTTP ${res.status}${fault ? `: ${fault.slice(0, 200)}` : ''}`, this.name);
     }
     if (res.status >= 400) throw new PacRejectedError(`HTTP-${res.status}`, payload.slice(0, 200), this.name);
     return payload;
@@ -103,10 +115,10 @@ export class FinkokPac implements PacProvider {
    * `FolioSustitucion` (sent empty for 02-04, as Finkok's own clients do). A 01 without a substitute is refused
    * here, before anything is sent: SAT would answer 208.
    */
-  async cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string): Promise<CancelResult> {
+  async cancel(uuid: string, rfcEmisor: string, motivo: CancelMotivo, folioSustitucion?: string, signer?: CancelSigner): Promise<CancelResult> {
     if (motivo === '01' && !folioSustitucion) throw new PacRejectedError('208', 'Motivo 01 requires FolioSustitucion (the substitute CFDI UUID)', this.name);
     if (motivo !== '01' && folioSustitucion) throw new PacRejectedError('209', `Motivo ${motivo} takes no FolioSustitucion`, this.name);
-    const creds = this.config.cancelCredentials;
+    const creds = signer ? finkokCancelCredentials(signer, this.config.password) : this.config.cancelCredentials;
     const body = envelope(
       'can',
       FINKOK_NS.cancel,

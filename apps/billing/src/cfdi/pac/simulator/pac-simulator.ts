@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { cfdiDateTime } from '../../cfdi-builder';
@@ -248,6 +248,9 @@ export class PacSimulator {
     if (prefix === undefined || (prefix === '' ? undefined : namespaceOf(envelopeXml, prefix)) !== FINKOK_NS.apps) {
       return soapFault('soapenv:Client', `UUIDS/UUID must be in namespace ${FINKOK_NS.apps}`);
     }
+    const signerProblem = this.cancelSignerProblem(inner);
+    // Finkok answers an unusable cer/key with a server fault carrying OpenSSL's message.
+    if (signerProblem) return soapFault('soapenv:Server', signerProblem);
     const rfc = text(inner, 'taxpayer_id') ?? '';
     const folios: Array<{ uuid: string; estatus: string }> = [];
     for (const u of innerAll(inner, 'UUID')) {
@@ -283,6 +286,31 @@ export class PacSimulator {
     const acuseFolios = folios.map((f) => `<Folios><UUID>${escapeText(f.uuid)}</UUID><EstatusUUID>${f.estatus}</EstatusUUID></Folios>`).join('');
     const acuse = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><CancelaCFDResponse xmlns="http://cancelacfd.sat.gob.mx"><CancelaCFDResult Fecha="${fecha}" RfcEmisor="${escapeAttrValue(rfc)}">${acuseFolios}</CancelaCFDResult></CancelaCFDResponse></s:Body></s:Envelope>`;
     return `<?xml version="1.0" encoding="UTF-8"?><senv:Envelope xmlns:senv="${FINKOK_NS.soapenv}" xmlns:tns="${FINKOK_NS.cancel}" xmlns:s0="${FINKOK_NS.apps}"><senv:Body><tns:cancelResponse><tns:cancelResult><s0:Folios>${folioXml}</s0:Folios><s0:Acuse>${escapeText(acuse)}</s0:Acuse><s0:Fecha>${fecha}</s0:Fecha><s0:RfcEmisor>${escapeText(rfc)}</s0:RfcEmisor></tns:cancelResult></tns:cancelResponse></senv:Body></senv:Envelope>`;
+  }
+
+  /**
+   * `cer` must be the CSD certificate as PEM and `key` its private key as a PEM encrypted with the account
+   * password (both base64), the key matching the certificate: Finkok signs SAT's request with them.
+   */
+  private cancelSignerProblem(inner: string): string | undefined {
+    const cer = Buffer.from(text(inner, 'cer') ?? '', 'base64').toString('utf8');
+    const key = Buffer.from(text(inner, 'key') ?? '', 'base64').toString('utf8');
+    if (!cer.includes('-----BEGIN CERTIFICATE-----')) return 'PEM routines:PEM_read_bio:no start line:Expecting: CERTIFICATE';
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(cer);
+    } catch {
+      return 'asn1 encoding routines: the certificate does not parse';
+    }
+    let privateKey: KeyObject;
+    try {
+      privateKey = createPrivateKey({ key, format: 'pem', passphrase: text(inner, 'password') ?? '' });
+    } catch {
+      return 'EVP_DecryptFinal_ex:bad decrypt: the key must be a PEM encrypted with the account password';
+    }
+    const spki = (k: KeyObject): Buffer => k.export({ type: 'spki', format: 'der' });
+    if (!spki(createPublicKey(privateKey)).equals(spki(cert.publicKey))) return 'X509_check_private_key:key values mismatch';
+    return undefined;
   }
 
   /** The SAT reason a UUID was cancelled with here (tests assert the wire carried it). */
