@@ -265,11 +265,11 @@ describe('metering service', () => {
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {
     const { tomaId } = await toma();
     const m = await call<MeterView>('meters.create', { serial: `SIM-${ns}`, meterType: 'smart', tomaId, installedAt: '2026-01-01T06:00:00Z', initialRegisterM3: '10' });
-    const summary = async (day: string, first: number, last: number, lastTs = `${day}T23:45:00Z`) => {
+    const summary = async (day: string, first: number, last: number, lastTs = `${day}T23:45:00Z`, revision = 1) => {
       const ce = buildCloudEvent('ingestion', {
         type: 'ingestion.meter-day.summarized.v1', subject: m.serial, tenantId: TENANT, tenantSlug: 'demo',
         data: {
-          meterId: m.serial, day, timeZone: 'America/Mexico_City', revision: 1, firstTs: `${day}T06:15:00Z`, lastTs,
+          meterId: m.serial, day, timeZone: 'America/Mexico_City', revision, firstTs: `${day}T06:15:00Z`, lastTs,
           firstRegisterM3: first.toFixed(3), lastRegisterM3: last.toFixed(3), consumptionM3: (last - first).toFixed(3), minNightFlowLps: '0.010', alarms: [], readings: 96, gaps: 0, flaggedReadings: 0,
         },
       });
@@ -292,6 +292,15 @@ describe('metering service', () => {
     expect(byDay('2026-01-04')).toMatchObject({ status: 'valid', consumptionM3: '0.500', flags: [] });
     expect(byDay('2026-01-05')).toMatchObject({ status: 'rejected', flags: [expect.objectContaining({ rule: 'negative_consumption', severity: 'reject' })] });
     expect(byDay('2026-01-08')).toMatchObject({ status: 'rejected', flags: [expect.objectContaining({ rule: 'reading_window', message: 'Reading taken after its window' })] });
+    // A late reading makes ingestion publish revision 2 of 2026-01-06 (now inside its day): the day's one smart reading moves in place.
+    await summary('2026-01-06', reg, reg + 0.4, '2026-01-06T23:50:00Z', 2);
+    const revised = await until(async () => {
+      const page = await call<Page<ReadingView>>('tomas.readings', { id: tomaId });
+      const r = page.data.find((x) => x.id === byDay('2026-01-08')?.id);
+      return r?.status === 'valid' ? page.data : undefined;
+    }, 'revision 2 applied');
+    expect(revised.filter((r) => r.source === 'smart')).toHaveLength(5);
+    expect(revised.find((x) => x.id === byDay('2026-01-08')?.id)).toMatchObject({ readAt: '2026-01-06T23:50:00.000Z', consumptionM3: '0.400', flags: [] });
     const leak = await until(async () => (await outboxOf('metering.anomaly.detected.v1')).map((e) => e.event.data).find((d) => d.meterId === m.id), 'leak anomaly');
     expect(leak).toMatchObject({ kind: 'leak', tomaId, evidence: { thresholdLps: '0.003', nights: [{ day: '2026-01-02' }, { day: '2026-01-03' }, { day: '2026-01-04' }] } });
     const anomalies = await call<Page<AnomalyView>>('tomas.anomalies', { id: tomaId });
@@ -302,7 +311,8 @@ describe('metering service', () => {
     expect(anomalies.data.find((x) => x.kind === 'reverse_flow')).toMatchObject({ day: '2026-01-05', evidence: { consumptionM3: '-0.200' } });
     await call('consumption.close-period', { period: '2026-01' });
     const billable = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId);
-    expect(billable).toMatchObject({ consumptionM3: '1.500', estimated: false, provenance: { method: 'daily_summaries' } });
+    // Three days of 0.5 and the revised 6th (0.4); the rejected 5th (register going back) is left out of the chain.
+    expect(billable).toMatchObject({ consumptionM3: '1.900', estimated: false, provenance: { method: 'daily_summaries' } });
     // The provenance carries the smart rules that judged the last reading.
     expect((billable?.provenance as { rules: string[] }).rules).toEqual(
       expect.arrayContaining(['reading_window:pass', 'negative_consumption:pass', 'zero_on_occupied:pass', 'high_vs_history:skip', 'spike:skip', 'stopped_meter:skip']),

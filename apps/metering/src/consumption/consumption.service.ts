@@ -370,8 +370,10 @@ export class ConsumptionService {
     const readAt = new Date(d.lastTs);
     const prev = await one<{ id: string; value_m3: string; read_at: Date }>(
       em,
-      `SELECT id, value_m3, read_at FROM metering.readings WHERE meter_id = $1 AND value_m3 IS NOT NULL AND status <> 'rejected' AND read_at < $2 ORDER BY read_at DESC LIMIT 1`,
-      [meter.id, readAt],
+      `SELECT id, value_m3, read_at FROM metering.readings
+        WHERE meter_id = $1 AND value_m3 IS NOT NULL AND status <> 'rejected' AND read_at < $2 AND NOT (source = 'smart' AND vee->>'summaryDay' = $3)
+        ORDER BY read_at DESC LIMIT 1`,
+      [meter.id, readAt, d.day],
     );
     const previousDays = await rows<{ day: string; consumption_m3: string; last_register_m3: string }>(
       em,
@@ -404,16 +406,22 @@ export class ConsumptionService {
       flags = verdict.results.filter((x) => !x.passed).map((x) => ({ rule: x.rule, severity: x.severity, message: x.detail }));
       vee = { ...vee, outcomes: verdict.outcomes, method: c.method, rolledOver: c.rolledOver, previousReadingId: prev!.id };
     }
-    const saved = await one<{ id: string }>(
-      em,
-      `INSERT INTO metering.readings (id, tenant_id, meter_id, toma_id, value_m3, read_at, source, status, consumption_m3, flags, vee)
-       VALUES ($1,$2,$3,$4,$5,$6,'smart',$7,$8,$9,$10)
-       ON CONFLICT (tenant_id, meter_id, read_at, source) DO UPDATE SET value_m3 = EXCLUDED.value_m3, consumption_m3 = EXCLUDED.consumption_m3,
-         status = EXCLUDED.status, flags = EXCLUDED.flags, vee = EXCLUDED.vee
-       RETURNING id`,
-      [uuidv7(), TenantContext.tenantId(), meter.id, tomaId, value, readAt, status, c?.consumptionM3 ?? null, JSON.stringify(flags), JSON.stringify(vee)],
-    );
-    const id = (saved as { id: string }).id;
+    // One smart reading per meter-day: a new revision (late readings) moves it in place, keeping its id for cursors.
+    const sameDay = await one<{ id: string }>(em, `SELECT id FROM metering.readings WHERE meter_id = $1 AND source = 'smart' AND vee->>'summaryDay' = $2`, [meter.id, d.day]);
+    const id = sameDay?.id ?? uuidv7();
+    const params = [id, TenantContext.tenantId(), meter.id, tomaId, value, readAt, status, c?.consumptionM3 ?? null, JSON.stringify(flags), JSON.stringify(vee)];
+    if (sameDay) {
+      await em.query(
+        `UPDATE metering.readings SET value_m3 = $5, read_at = $6, status = $7, consumption_m3 = $8, flags = $9, vee = $10 WHERE id = $1 AND tenant_id = $2 AND meter_id = $3 AND toma_id = $4`,
+        params,
+      );
+    } else {
+      await em.query(
+        `INSERT INTO metering.readings (id, tenant_id, meter_id, toma_id, value_m3, read_at, source, status, consumption_m3, flags, vee)
+         VALUES ($1,$2,$3,$4,$5,$6,'smart',$7,$8,$9,$10)`,
+        params,
+      );
+    }
     if (c && status === 'valid') await this.readings.notifyUsable(em, { id, tomaId, readAt, source: 'smart' });
     return id;
   }
