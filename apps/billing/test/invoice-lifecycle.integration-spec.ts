@@ -122,6 +122,26 @@ describe('billing invoice lifecycle', () => {
       expect(more).toHaveLength(2);
     });
 
+    it('gives the months back when the invoice that charged them is cancelled, so the next invoice charges them', async () => {
+      const clock = h.get(Clock);
+      const f = await seedContract(h);
+      clock.set(new Date('2026-10-02T17:00:00Z'));
+      const sept = await bill(f, '2026-09', '20.000');
+      clock.set(new Date('2026-11-20T17:00:00Z'));
+      const oct = await bill(f, '2026-10', '10.000');
+      expect(oct.lines!.filter((l) => l.kind === 'surcharge')).toHaveLength(1);
+      const months = async () => (await h.query<{ surcharged_months: number }>(`SELECT surcharged_months FROM billing.invoices WHERE id = $1`, [sept.id]))[0].surcharged_months;
+      expect(await months()).toBe(2);
+      await h.call('invoices.cancel', { id: oct.id, reason: '03' });
+      expect(await months()).toBe(0);
+      clock.set(new Date('2026-12-20T17:00:00Z'));
+      const nov = await bill(f, '2026-11', '10.000');
+      const onSept = nov.lines!.find((l) => (l.source as { surchargedInvoiceId?: string }).surchargedInvoiceId === sept.id)!;
+      expect((onSept.source as { row: { months: number } }).row.months).toBe(3);
+      expect(onSept.amount).toBe(fixed(round2(new Dec(sept.total).times('1.47').dividedBy(100).times(3)), 2));
+      expect(await months()).toBe(3);
+    });
+
     it('charges nothing on an invoice paid in full or not yet due', async () => {
       const clock = h.get(Clock);
       const f = await seedContract(h);

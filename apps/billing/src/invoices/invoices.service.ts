@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   BillingEvents,
@@ -42,6 +43,17 @@ import { enqueueStamping, reserveFolios } from './invoice-writer';
 import { IssuingService } from './issuing.service';
 
 type Row = Record<string, unknown>;
+
+/**
+ * An invoice that will not be collected (cancelled, or a rejected draft) gives back the months of recargos it
+ * charged, so the contract's next invoice charges them (a substitute is issued without recargos).
+ */
+async function releaseSurcharges(em: EntityManager, cfdiInput: unknown): Promise<void> {
+  const charged = ((cfdiInput as { surcharges?: Array<{ invoiceId: string; months: number }> } | null)?.surcharges ?? []).filter((x) => x.months > 0);
+  for (const x of charged) {
+    await em.query(`UPDATE billing.invoices SET surcharged_months = GREATEST(0, surcharged_months - $2) WHERE id = $1`, [x.invoiceId, x.months]);
+  }
+}
 
 /** Invoices after issue: queries, review decisions, cancellation, credit notes, past due, payments. */
 @Injectable()
@@ -268,9 +280,10 @@ export class InvoicesService {
 
   reject(id: string, note?: string): Promise<InvoiceView> {
     return this.db.tx(async (em) => {
-      const r = await this.row(id, 'status', true);
+      const r = await this.row(id, 'status, cfdi_input', true);
       if (r.status !== 'draft') throw BillingErrors.invalidState(id, r.status as string, 'reject');
       await em.query(`UPDATE billing.invoices SET status = 'rejected', review_note = $2 WHERE id = $1`, [id, note ?? null]);
+      await releaseSurcharges(em, r.cfdi_input);
       return this.get(id);
     });
   }
@@ -317,6 +330,7 @@ export class InvoicesService {
         )) as [unknown, number];
         if (affected === 0) throw BillingErrors.invalidState(dto.id, 'changed', 'cancel');
         await em.query(`DELETE FROM billing.stamp_queue WHERE invoice_id = $1`, [dto.id]);
+        await releaseSurcharges(em, r.cfdi_input);
         await this.outbox.add(
           {
             type: BillingEvents.invoiceCancelled.type,
