@@ -238,6 +238,14 @@ describe('metering service', () => {
     const pending = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', { status: 'pending' })).data.find((f) => f.contractId === contractId), 'pending final reading');
     expect(pending).toMatchObject({ tomaId, effectiveDate: '2026-02-10', terminatesAt: '2026-02-11T06:00:00.000Z', readingId: null, billableId: null });
     await publish('customer.contract.terminated.v1', contractId, terminated); // redelivered under another id: still one request
+    // A new holder's contract on the same toma waits for the old one's final reading before it is closed.
+    const next = randomUUID();
+    await publish('customer.contract.created.v1', next, {
+      contractId: next, contractNumber: 'C-2', tomaId, tomaNumber: 'T-1', personId: randomUUID(), status: 'activo', tariffCategory: 'domestica_media', billingPeriod: 'mensual', startDate: '2026-02-11',
+    });
+    await until(async () => ((await rt.db.withTenant(TENANT, (em) => em.query(`SELECT 1 FROM metering.contracts WHERE id = $1`, [next]) as Promise<unknown[]>)).length ? true : undefined), 'new contract');
+    const early = await call<ClosePeriodView>('consumption.close-period', { period: '2026-02' });
+    expect(early.skipped).toContainEqual({ tomaId, reason: `final reading of contract ${contractId} is pending` });
     const done = await call<FinalReadingView>('final-readings.record', { id: pending.id, valueM3: '42', readAt: '2026-02-11T15:00:00Z', reader: 'LECT-9' });
     expect(done).toMatchObject({ status: 'completed', readingId: expect.any(String), billableId: expect.any(String) });
     await expect(call('final-readings.record', { id: pending.id, valueM3: '43', readAt: '2026-02-12T15:00:00Z' })).rejects.toMatchObject({ code: 'METERING.FINAL_READING_COMPLETED' });
@@ -252,13 +260,16 @@ describe('metering service', () => {
       provenance: { method: 'difference', readingIds: [expect.any(String), done.readingId], inputs: { finalReadingId: done.readingId, unsettledPoolM3: '0.000' } },
     });
     expect(mine.find((d) => d.period === '2026-01')?.final).toBeUndefined();
-    // The ended contract is not closed again with the period.
+    // The ended contract is not closed again with the period; the new holder's is, from the final reading on.
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '50', readAt: '2026-02-27T15:00:00Z' });
     await call('consumption.close-period', { period: '2026-02' });
-    expect((await outboxOf('metering.consumption.billable.v1')).filter((e) => e.event.data.tomaId === tomaId)).toHaveLength(2);
+    const after = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    expect(after).toHaveLength(3);
+    expect(after[2]).toMatchObject({ contractId: next, period: '2026-02', consumptionM3: '8.000', provenance: { readingIds: [done.readingId, expect.any(String)] } });
     const list = await call<Page<FinalReadingView>>('final-readings.list', { status: 'completed' });
     expect(list.data.find((f) => f.id === pending.id)?.billableId).toBe(done.billableId);
     const billables = await call<Page<BillableConsumptionView>>('tomas.billable', { id: tomaId });
-    expect(billables.data.map((b) => [b.period, b.final, b.consumptionM3])).toEqual([['2026-02', true, '12.000'], ['2026-01', false, '30.000']]);
+    expect(billables.data.map((b) => [b.period, b.final, b.consumptionM3])).toEqual([['2026-02', true, '12.000'], ['2026-02', false, '8.000'], ['2026-01', false, '30.000']]);
     expect(billables.data[0]).toMatchObject({ id: done.billableId, contractId, periodEnd: '2026-02-11T06:00:00.000Z', method: 'difference' });
   });
 

@@ -145,6 +145,13 @@ export class ConsumptionService {
       [tomaId, period.key, contractId, final !== undefined],
     );
     if (existing) return 'closed';
+    // A previous contract's final reading comes first: closing this one would move the cursor past it.
+    const pendingFinal = final ? undefined : await one<{ contract_id: string }>(
+      em,
+      `SELECT contract_id FROM metering.final_readings WHERE toma_id = $1 AND status = 'pending' AND terminates_at < $2 LIMIT 1`,
+      [tomaId, period.end],
+    );
+    if (pendingFinal) return { skipped: `final reading of contract ${pendingFinal.contract_id} is pending` };
     const cursor = await one<{ reading_id: string | null; pool_m3: string; read_at: Date | null }>(
       em,
       `SELECT c.reading_id, c.pool_m3, r.read_at FROM metering.consumption_cursors c LEFT JOIN metering.readings r ON r.id = c.reading_id WHERE c.toma_id = $1 FOR UPDATE OF c`,
