@@ -19,7 +19,7 @@ export class IngestionEnv extends BaseServiceEnv {
   @IsInt() @Min(0)
   INGEST_FUTURE_TOLERANCE_S: number = 300;
 
-  /** Readings per second per tenant (0 disables quotas); over it, messages are nak'ed with a delay (back-pressure). */
+  /** Readings per second per tenant (0 disables quotas); over it, messages are held and retried after a delay (back-pressure). */
   @IsInt() @Min(0)
   INGEST_QUOTA_RPS: number = 50_000;
 

@@ -5,6 +5,7 @@ import { ServiceDatabase } from '@supra/platform/database';
 import { ensureContextStream, ensureDlqStream, ensureStream, fromMsgHdrs, NatsClient, Streams, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { SERVICE_ENV } from '@supra/platform/runtime';
 import { Metrics } from '@supra/platform/telemetry';
+import type { EntityManager } from 'typeorm';
 import type { IngestionEnv } from '../ingestion.env';
 import { TenantDirectory } from '../meters/tenant-directory';
 import { Clock } from './clock';
@@ -12,9 +13,20 @@ import { parseTelemetryMessage, type ParsedReading } from './parse-telemetry';
 import { writeReadings, type TenantReadings } from './reading-writer';
 import { TelemetryErrorCodes } from './telemetry.errors';
 import { TenantQuotas } from './token-bucket';
+import { ConsumerLease, LEASE_HELD_SQL, LeaseLostError } from './consumer-lease';
 
 export const TELEMETRY_DURABLE = 'ingestion__telemetry';
 export const TELEMETRY_DLQ_CONSUMER = 'telemetry';
+
+/** One consumption under the lease, from a consumer reset to its end. */
+interface Session {
+  /** The consumer's next delivery sequence: every delivery must be ours. */
+  nextDelivery: number;
+  /** Once set, nothing more is acked (ended, or a batch was abandoned). */
+  broken: boolean;
+  ackedSeq: number;
+  ackTail: Promise<void>;
+}
 
 interface DeadLetter {
   msg: JsMsg;
@@ -45,9 +57,13 @@ export function laneOf(meter: string, lanes: number): number {
 export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('TelemetryConsumer');
   private readonly queue: JsMsg[] = [];
-  private messages?: ConsumerMessages;
+  /** Over-quota messages not yet committed (with their timer until they are queued again). */
+  private readonly held = new Map<JsMsg, ReturnType<typeof setTimeout> | undefined>();
+  private readonly lease: ConsumerLease;
+  private session: Session = { nextDelivery: 1, broken: true, ackedSeq: 0, ackTail: Promise.resolve() };
+  private endSession?: (why: string) => void;
   private busy?: Promise<void>;
-  private pumpLoop?: Promise<void>;
+  private runLoop?: Promise<void>;
   private stopped = false;
   private readonly quotas: TenantQuotas;
   /** The tail of each write lane (one database connection each). */
@@ -65,6 +81,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     metrics: Metrics,
   ) {
     this.lanes = Array.from({ length: env.INGEST_WRITE_LANES }, () => Promise.resolve());
+    this.lease = new ConsumerLease(env.DATABASE_URL, `supra.ingestion.telemetry.${env.SUPRA_NAMESPACE}`);
     this.quotas = new TenantQuotas(env.INGEST_QUOTA_RPS, env.INGEST_QUOTA_BURST || env.INGEST_QUOTA_RPS * 2);
     for (const [k, help] of Object.entries({
       messages: 'Telemetry messages processed',
@@ -85,9 +102,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     const jsm = this.nats.jsm;
-    const stream = Streams.telemetry(this.ns);
     await ensureStream(jsm, {
-      name: stream,
+      name: this.stream,
       subjects: [Subjects.telemetryAll(this.ns)],
       maxAgeMs: this.env.TELEMETRY_STREAM_MAX_AGE_H * 3600_000,
       maxBytes: this.env.TELEMETRY_STREAM_MAX_BYTES,
@@ -96,45 +112,125 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await ensureDlqStream(jsm, this.ns);
     // The relay publishes our events but does not create the producing context's stream.
     await ensureContextStream(jsm, this.ns, 'ingestion');
-    const maxAckPending = Math.max(20_000, this.env.INGEST_BATCH_SIZE * 4);
-    try {
-      await jsm.consumers.info(stream, TELEMETRY_DURABLE);
-      await jsm.consumers.update(stream, TELEMETRY_DURABLE, { ack_wait: nanos(60_000), max_ack_pending: maxAckPending });
-    } catch (e) {
-      if (!/not found/i.test(String((e as Error).message))) throw e;
-      await jsm.consumers.add(stream, {
-        durable_name: TELEMETRY_DURABLE,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: Subjects.telemetryAll(this.ns),
-        // Never give up on a message: malformed ones are dead-lettered by us, failed writes are infrastructure.
-        max_deliver: -1,
-        ack_wait: nanos(60_000),
-        max_ack_pending: maxAckPending,
-      });
-    }
-    const consumer = await this.nats.js.consumers.get(stream, TELEMETRY_DURABLE);
-    this.messages = await consumer.consume({ max_messages: Math.min(this.env.INGEST_BATCH_SIZE * 2, maxAckPending) });
-    this.pumpLoop = this.pump(this.messages);
-    this.log.log(`telemetry consumer on ${stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}`);
+    // A standby replica boots and serves everything else while it waits for the lease.
+    this.runLoop = this.run();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    await this.messages?.close().catch(() => undefined);
-    await this.pumpLoop;
+    this.endSession?.('stopping');
+    await this.runLoop;
+    await this.lease.release();
+  }
+
+  private get stream(): string {
+    return Streams.telemetry(this.ns);
+  }
+
+  /** Lease, reset, consume; again after a lost lease or a delivery gap (see README.md, "Acks"). */
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const held = await this.lease.acquire(
+          () => this.stopped,
+          (why) => this.endSession?.(why),
+        );
+        if (!held) break;
+        const why = await this.consumeSession();
+        if (!this.stopped) this.log.warn(`telemetry consumption restarts: ${why}`);
+      } catch (e) {
+        this.log.error(`telemetry consumer: ${(e as Error).message}`);
+      }
+      await this.lease.release();
+      if (!this.stopped) await sleep(500);
+    }
+  }
+
+  /**
+   * Recreates the durable at its ack floor, so everything not yet acknowledged (by a SIGKILLed
+   * predecessor, or individually acked under an older policy) is delivered again, to us only.
+   */
+  private async resetConsumer(): Promise<void> {
+    const jsm = this.nats.jsm;
+    const info = await jsm.consumers.info(this.stream, TELEMETRY_DURABLE).catch((e: Error) => {
+      if (/not found/i.test(e.message)) return undefined;
+      throw e;
+    });
+    const floor = info?.ack_floor.stream_seq ?? 0;
+    if (info) await jsm.consumers.delete(this.stream, TELEMETRY_DURABLE);
+    await jsm.consumers.add(this.stream, {
+      durable_name: TELEMETRY_DURABLE,
+      ack_policy: AckPolicy.All,
+      ...(floor > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 } : { deliver_policy: DeliverPolicy.All }),
+      filter_subject: Subjects.telemetryAll(this.ns),
+      // Never give up on a message: malformed ones are dead-lettered by us, failed writes are infrastructure.
+      max_deliver: -1,
+      ack_wait: nanos(60_000),
+      max_ack_pending: this.maxAckPending,
+    });
+  }
+
+  private get maxAckPending(): number {
+    return Math.max(20_000, this.env.INGEST_BATCH_SIZE * 4);
+  }
+
+  private async consumeSession(): Promise<string> {
+    await this.resetConsumer();
+    const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
+    const messages = await consumer.consume({ max_messages: Math.min(this.env.INGEST_BATCH_SIZE * 2, this.maxAckPending) });
+    this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
+    const ended = new Promise<string>((r) => (this.endSession = r));
+    this.log.log(`telemetry consumer on ${this.stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}, ${this.lanes.length} lanes`);
+    const pumping = this.pump(messages).then(
+      () => 'messages closed',
+      (e: Error) => `messages failed: ${e.message}`,
+    );
+    const why = await Promise.race([ended, pumping]);
+    // Nothing more is acknowledged in this session: whatever is not acked yet comes again after the reset.
+    this.session.broken = true;
+    this.endSession = undefined;
+    await messages.close().catch(() => undefined);
+    await pumping;
     await this.busy;
     await Promise.all(this.lanes);
+    for (const t of this.held.values()) if (t) clearTimeout(t);
+    this.held.clear();
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    return why;
   }
 
   private async pump(messages: ConsumerMessages): Promise<void> {
+    const session = this.session;
     for await (const m of messages) {
-      if (this.stopped) break;
-      this.queue.push(m);
-      this.queuedBytes += m.data.length;
-      if (!this.busy) this.busy = this.drain();
-      else if (this.batchFull()) this.wake?.();
+      if (this.stopped || session.broken) break;
+      // Every delivery of this consumer must come to us: a gap means another client pulls from it,
+      // and an ack-all could then cover messages we never saw.
+      if (m.info.deliverySequence !== session.nextDelivery) {
+        this.endSession?.(`delivery gap: expected ${session.nextDelivery}, got ${m.info.deliverySequence}`);
+        break;
+      }
+      session.nextDelivery++;
+      this.enqueue(m);
     }
+  }
+
+  private enqueue(m: JsMsg, front = false): void {
+    if (front) this.queue.unshift(m);
+    else this.queue.push(m);
+    this.queuedBytes += m.data.length;
+    if (!this.busy) this.busy = this.drain();
+    else if (this.batchFull()) this.wake?.();
+  }
+
+  /** Over quota: kept here (not nak'ed: an ack-all would cover a nak'ed message) and queued again after the delay. */
+  private hold(m: JsMsg, ms: number): void {
+    const timer = setTimeout(() => {
+      if (!this.held.has(m)) return;
+      this.held.set(m, undefined);
+      this.enqueue(m, true);
+    }, ms);
+    this.held.set(m, timer);
   }
 
   /**
@@ -145,12 +241,12 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private async drain(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !this.session.broken) {
         if (this.queue.length && (inFlight.size === 0 || (this.batchFull() && inFlight.size < this.lanes.length))) {
           const done: Promise<void> = this.processBatch(this.cutBatch()).then(
             () => void inFlight.delete(done),
-            // Only when stopping: the batch stays unacknowledged and is redelivered to the next consumer.
-            (e: Error) => void (inFlight.delete(done), this.log.warn(`batch abandoned while stopping: ${e.message}`)),
+            // The session ends or the service stops: the batch stays unacknowledged and comes again.
+            (e: Error) => void (inFlight.delete(done), this.log.warn(`batch abandoned: ${e.message}`), this.endSession?.(`batch abandoned: ${e.message}`)),
           );
           inFlight.add(done);
           continue;
@@ -183,10 +279,39 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     const turns = [...this.lanes];
     const release: Array<() => void> = [];
     this.lanes = turns.map(() => new Promise<void>((r) => release.push(r)));
-    return this.writeBatch(batch, turns, release).finally(() => release.forEach((r) => r()));
+    // Acks go in the order batches were cut: an ack-all must never overtake an earlier batch.
+    const session = this.session;
+    const previousAck = session.ackTail;
+    let acked!: () => void;
+    session.ackTail = new Promise<void>((r) => (acked = r));
+    return this.writeBatch(batch, turns, release, previousAck)
+      .catch((e: Error) => {
+        session.broken = true;
+        throw e;
+      })
+      .finally(() => {
+        release.forEach((r) => r());
+        acked();
+      });
   }
 
-  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>): Promise<void> {
+  /**
+   * The newest message of a committed batch that can be acked for everything before it: below
+   * every held message, above the last ack. Called in batch order, after the earlier batches.
+   */
+  private ackAll(done: JsMsg[]): void {
+    const session = this.session;
+    if (session.broken || !done.length) return;
+    let floor = Infinity;
+    for (const m of this.held.keys()) floor = Math.min(floor, m.seq);
+    let target: JsMsg | undefined;
+    for (const m of done) if (m.seq < floor && m.seq > session.ackedSeq && (!target || m.seq > target.seq)) target = m;
+    if (!target) return;
+    target.ack();
+    session.ackedSeq = target.seq;
+  }
+
+  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>, previousAck: Promise<void>): Promise<void> {
     const now = this.clock.now();
     const opts = { ns: this.ns, nowMs: now, futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 };
     const parsed = batch.map((msg) => ({ msg, r: parseTelemetryMessage(msg.subject, msg.data, opts) }));
@@ -231,8 +356,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       toAck.push(msg);
     }
 
-    // Over quota: back-pressure. The message stays in the stream and comes back after the delay.
-    for (const d of delayed) d.msg.nak(d.ms);
+    // Over quota: back-pressure. The message stays unacknowledged and comes back after the delay.
+    for (const d of delayed) this.hold(d.msg, d.ms);
     this.stats.quotaDelayed += delayed.length;
 
     // Dead letters are persisted (DLQ stream) before their originals are acknowledged or terminated.
@@ -247,14 +372,18 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
         await turns[i];
         try {
           if (!batches.length) return { rows: 0, inserted: 0, quarantined: 0 };
-          return await this.retry('write readings', () => this.db.asSystem((em) => writeReadings(em, batches)), batch);
+          return await this.retry('write readings', () => this.db.asSystem((em) => this.fenced(em, () => writeReadings(em, batches))), batch);
         } finally {
           release[i]();
         }
       }),
     );
-    for (const m of toAck) m.ack();
-    for (const d of dead) if (!d.data) d.msg.term(d.code);
+    // Committed (or dead-lettered): no longer held; acked once the batches before this one are.
+    const isDelayed = new Set(delayed.map((d) => d.msg));
+    const done = batch.filter((m) => !isDelayed.has(m));
+    for (const m of done) this.held.delete(m);
+    await previousAck;
+    this.ackAll(done);
 
     this.stats.batches++;
     this.stats.messages += batch.length;
@@ -264,6 +393,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       this.stats.quarantined += result.quarantined;
       this.stats.duplicates += result.rows - result.inserted - result.quarantined;
     }
+  }
+
+  /** Fencing: the transaction commits only if this process still holds the lease. */
+  private async fenced<T>(em: EntityManager, fn: () => Promise<T>): Promise<T> {
+    const pid = this.lease.pid;
+    const rows = pid === undefined ? [] : ((await em.query(LEASE_HELD_SQL, [pid])) as Array<{ held: boolean }>);
+    if (!rows[0]?.held) throw new LeaseLostError();
+    return fn();
   }
 
   private async deadLetter(d: DeadLetter): Promise<void> {
@@ -291,7 +428,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       try {
         return await fn();
       } catch (e) {
-        if (this.stopped) throw e;
+        if (this.stopped || this.session.broken || e instanceof LeaseLostError) throw e;
         this.stats.retries++;
         this.log.warn(`${what} failed (attempt ${attempt}), retrying: ${(e as Error).message}`);
         for (const m of keepAlive) m.working();
