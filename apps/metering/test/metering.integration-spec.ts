@@ -273,6 +273,29 @@ describe('metering service', () => {
     expect(billables.data[0]).toMatchObject({ id: done.billableId, contractId, periodEnd: '2026-02-11T06:00:00.000Z', method: 'difference' });
   });
 
+  it('estimates the days served when no final reading can be taken, on an operator\'s decision', async () => {
+    const { tomaId, contractId } = await toma();
+    const m = await meterOn(tomaId, '0', '2025-10-31T12:00:00Z');
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '30', readAt: '2025-11-30T12:00:00Z' });
+    await call('consumption.close-period', { period: '2025-11' });
+    await call<ReadingView>('readings.record', { id: m.id, valueM3: '61', readAt: '2025-12-31T12:00:00Z' });
+    await call('consumption.close-period', { period: '2025-12' });
+    await publish('customer.contract.terminated.v1', contractId, {
+      contractId, contractNumber: 'C-3', tomaId, tomaNumber: 'T-3', personId: randomUUID(), reason: 'baja por demolición', effectiveDate: '2026-01-15', finalReadingRequested: true,
+    });
+    const pending = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', {})).data.find((f) => f.contractId === contractId), 'pending final reading');
+    await expect(call('final-readings.estimate', { id: pending.id, reason: 'no' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const done = await call<FinalReadingView>('final-readings.estimate', { id: pending.id, reason: 'Meter removed with the building' });
+    expect(done).toMatchObject({ status: 'completed', estimated: true, readingId: null, billableId: expect.any(String) });
+    await expect(call('final-readings.estimate', { id: pending.id, reason: 'again please' })).rejects.toMatchObject({ code: 'METERING.FINAL_READING_COMPLETED' });
+    const final = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).find((d) => d.tomaId === tomaId && d.final === true);
+    // 1 m3 a day over the last two real months, for the 15 days served in January.
+    expect(final).toMatchObject({
+      billableId: done.billableId, contractId, period: '2026-01', periodEnd: '2026-01-16T06:00:00.000Z', consumptionM3: '15.000', estimated: true,
+      provenance: { method: 'estimated', rules: ['estimate:average_last_periods'], inputs: { days: 15, totalM3: '61.000', totalDays: 61, reason: 'Meter removed with the building', poolAfterM3: '15.000' } },
+    });
+  });
+
   it('turns daily summaries into smart readings and reports a leak with its evidence', async () => {
     const { tomaId } = await toma();
     const m = await call<MeterView>('meters.create', { serial: `SIM-${ns}`, meterType: 'smart', tomaId, installedAt: '2026-01-01T06:00:00Z', initialRegisterM3: '10' });

@@ -41,12 +41,11 @@ import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
 const SMART_LOOKBACK_DAYS = 14;
 
-/** The final reading that closes a terminated contract's last (partial) period. */
-export interface FinalClose {
-  readingId: string;
-  readAt: Date;
-  terminatesAt: Date;
-}
+/** The final reading that closes a terminated contract's last (partial) period, or its estimate. */
+export type FinalClose =
+  | { readingId: string; readAt: Date; terminatesAt: Date }
+  /** No final reading could be taken: the `days` served in the period are estimated (an operator's decision). */
+  | { readingId: null; terminatesAt: Date; days: number; reason: string };
 
 interface BillableRow {
   id: string;
@@ -166,7 +165,7 @@ export class ConsumptionService {
         WHERE r.toma_id = $1 AND r.value_m3 IS NOT NULL AND r.status IN ${BILLABLE_STATUSES}
           AND (r.read_at < $2 OR ($4 AND r.read_at = $2)) AND ($3::timestamptz IS NULL OR r.read_at >= $3)
         ORDER BY r.read_at, r.id`,
-      [tomaId, final?.readAt ?? period.end, cursor?.read_at ?? null, final !== undefined],
+      [tomaId, final?.readingId ? final.readAt : period.end, cursor?.read_at ?? null, Boolean(final?.readingId)],
     );
     const last = chain[chain.length - 1];
     // Two usable readings measure something (an exchange's final reading counts even if the new meter's initial one closes the chain).
@@ -176,14 +175,14 @@ export class ConsumptionService {
     let cursorReading = cursor?.reading_id ?? chain[0]?.id ?? null;
     let poolAfter: string;
     // A final reading always measures: from the cursor to itself it is 0 m3, never an estimate.
-    if (hasNewReal || final) {
+    if (final ? final.readingId !== null : hasNewReal) {
       const res = chainConsumption(chain.map((r): ChainReading => ({ id: r.id, meterId: r.meter_id, valueM3: r.value_m3, readAt: new Date(r.read_at), registerDigits: r.register_digits })));
       const s = settleMeasured(res.measuredM3, pool);
       const method: BillableMethod = res.exchanges > 0 ? 'exchange' : last?.source === 'smart' ? 'daily_summaries' : res.rolledOver ? 'rollover' : 'difference';
       measured = res.measuredM3;
       poolAfter = final ? '0.000' : s.poolAfterM3;
       cursorReading = last?.id ?? cursorReading;
-      const finalInputs = final ? { finalReadingId: final.readingId, terminatesAt: final.terminatesAt.toISOString(), unsettledPoolM3: s.poolAfterM3 } : {};
+      const finalInputs = final?.readingId ? { finalReadingId: final.readingId, terminatesAt: final.terminatesAt.toISOString(), unsettledPoolM3: s.poolAfterM3 } : {};
       data = {
         meterId: last?.meter_id,
         consumptionM3: s.billedM3,
@@ -208,9 +207,11 @@ export class ConsumptionService {
         },
       };
     } else {
-      const est = await this.estimate(em, tomaId, period);
+      const est = await this.estimate(em, tomaId, period, final && final.readingId === null ? final.days : undefined);
       if ('none' in est) return { skipped: est.none };
+      // An estimated final stays in the pool: the toma's next real reading settles it, whoever holds the next contract.
       const s = settleEstimated(est.valueM3, pool);
+      const finalInputs = final && final.readingId === null ? { terminatesAt: final.terminatesAt.toISOString(), reason: final.reason } : {};
       poolAfter = s.poolAfterM3;
       data = {
         meterId: last?.meter_id,
@@ -221,7 +222,7 @@ export class ConsumptionService {
           readingIds: [],
           rules: [`estimate:${est.method}`, ...est.skipped.map((x) => `estimate:${x.method}:skip`)],
           method: 'estimated',
-          inputs: { rule: est.method, ...est.inputs, skipped: est.skipped, order: est.order, poolBeforeM3: pool, poolAfterM3: s.poolAfterM3 },
+          inputs: { rule: est.method, ...est.inputs, skipped: est.skipped, order: est.order, poolBeforeM3: pool, poolAfterM3: s.poolAfterM3, ...finalInputs },
         },
       };
     }
@@ -255,14 +256,19 @@ export class ConsumptionService {
    * The one estimation path: loads what each VEE strategy needs (the toma's history, the same period last
    * year, its class average) and lets `chooseEstimate` take the first that applies in the tenant's order.
    */
-  private async estimate(em: EntityManager, tomaId: string, period: BillingPeriod): Promise<(ChosenEstimate & { order: readonly EstimationMethod[] }) | { none: string }> {
+  private async estimate(
+    em: EntityManager,
+    tomaId: string,
+    period: BillingPeriod,
+    days = daysInPeriod(period),
+  ): Promise<(ChosenEstimate & { order: readonly EstimationMethod[] }) | { none: string }> {
     const history = await this.readings.history(em, tomaId);
     const lastYear = lastYearPeriodKey(period.key);
     const order = (await this.settings.of(em)).estimationOrder;
     try {
       const chosen = chooseEstimate({
         periodKey: period.key,
-        days: daysInPeriod(period),
+        days,
         // Only periods before this one: a re-run never estimates from its own future.
         history: history.filter((h) => h.periodKey < period.key),
         samePeriodLastYear: history.find((h) => h.periodKey === lastYear) ?? null,

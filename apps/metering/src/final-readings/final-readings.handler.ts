@@ -1,7 +1,7 @@
 import { RpcOperation } from '@supra/platform/runtime';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { ListFinalReadingsQuery, MeteringRpc, RecordFinalReadingRequest } from '@supra/contracts';
+import { EstimateFinalReadingRequest, ListFinalReadingsQuery, MeteringRpc, RecordFinalReadingRequest } from '@supra/contracts';
 import { FinalReadingsService } from './final-readings.service';
 
 @Controller()
@@ -11,6 +11,11 @@ export class FinalReadingsHandler {
   @RpcOperation(MeteringRpc.listFinalReadings)
   list(@Payload() dto: ListFinalReadingsQuery) {
     return this.finalReadings.list(dto);
+  }
+
+  @RpcOperation(MeteringRpc.estimateFinalReading)
+  estimate(@Payload() dto: EstimateFinalReadingRequest) {
+    return this.finalReadings.estimate(dto);
   }
 
   @RpcOperation(MeteringRpc.recordFinalReading)

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityManager } from 'typeorm';
-import type { ContractTerminatedData, FinalReadingView, ListFinalReadingsQuery, Page, RecordFinalReadingRequest } from '@supra/contracts';
+import type { ContractTerminatedData, EstimateFinalReadingRequest, FinalReadingView, ListFinalReadingsQuery, Page, RecordFinalReadingRequest } from '@supra/contracts';
 import { ServiceDatabase } from '@supra/platform/database';
 import { TenantContext } from '@supra/platform/tenancy';
-import { addDays, periodForLocalDate, startOfLocalDay } from '@supra/domain/periods';
+import { addDays, daysBetween, periodForLocalDate, startOfLocalDay } from '@supra/domain/periods';
 import { ConsumptionService } from '../consumption/consumption.service';
 import type { MeterRow } from '../meters/meters.service';
 import { BILLABLE_STATUSES, ReadingsService, type UsableReading } from '../readings/readings.service';
@@ -89,6 +89,22 @@ export class FinalReadingsService {
     });
   }
 
+  /** An operator's decision when no final reading can be taken: the days served in the period are estimated. */
+  estimate(dto: EstimateFinalReadingRequest): Promise<FinalReadingView> {
+    return this.db.tx(async (em) => {
+      const fr = await this.row(em, dto.id, true);
+      if (fr.status === 'completed') {
+        throw meteringError('METERING.FINAL_READING_COMPLETED', `The final reading of contract ${fr.contract_id} was already taken`, { id: fr.id, readingId: fr.reading_id });
+      }
+      const period = await this.periodOf(em, fr);
+      const days = daysBetween(period.firstDay, fr.effective_date) + 1;
+      const outcome = await this.consumption.closeToma(em, fr.toma_id, fr.contract_id, period, { readingId: null, terminatesAt: new Date(fr.terminates_at), days, reason: dto.reason });
+      if (typeof outcome === 'object') throw meteringError('METERING.FINAL_ESTIMATE_UNAVAILABLE', `Cannot estimate the final consumption: ${outcome.skipped}`, { id: fr.id });
+      await this.complete(em, fr, period.key, null);
+      return toView(await this.row(em, fr.id));
+    });
+  }
+
   private async onUsableReading(em: EntityManager, r: UsableReading): Promise<void> {
     const pending = await rows<FinalRow>(em, `SELECT ${COLUMNS} FROM metering.final_readings WHERE toma_id = $1 AND status = 'pending' ORDER BY terminates_at FOR UPDATE`, [r.tomaId]);
     for (const fr of pending) await this.tryComplete(em, fr);
@@ -98,17 +114,26 @@ export class FinalReadingsService {
     const zone = (await this.settings.of(em)).timeZone;
     const reading = await this.finalReading(em, fr, startOfLocalDay(fr.effective_date, zone));
     if (!reading) return;
-    const contract = await one<{ billing_period: string }>(em, `SELECT billing_period FROM metering.contracts WHERE id = $1`, [fr.contract_id]);
-    const period = periodForLocalDate(fr.effective_date, contract?.billing_period === 'bimestral' ? 'bimonthly' : 'monthly', zone);
+    const period = await this.periodOf(em, fr);
     await this.consumption.closeToma(em, fr.toma_id, fr.contract_id, period, { readingId: reading.id, readAt: new Date(reading.read_at), terminatesAt: new Date(fr.terminates_at) });
+    await this.complete(em, fr, period.key, reading.id);
+  }
+
+  /** The billing period (the contract's frequency, the tenant's zone) that contains the effective day. */
+  private async periodOf(em: EntityManager, fr: FinalRow) {
+    const contract = await one<{ billing_period: string }>(em, `SELECT billing_period FROM metering.contracts WHERE id = $1`, [fr.contract_id]);
+    return periodForLocalDate(fr.effective_date, contract?.billing_period === 'bimestral' ? 'bimonthly' : 'monthly', (await this.settings.of(em)).timeZone);
+  }
+
+  private async complete(em: EntityManager, fr: FinalRow, periodKey: string, readingId: string | null): Promise<void> {
     const billable = await one<{ id: string }>(
       em,
       `SELECT id FROM metering.billable_consumptions WHERE toma_id = $1 AND period = $2 AND contract_id = $3 AND final`,
-      [fr.toma_id, period.key, fr.contract_id],
+      [fr.toma_id, periodKey, fr.contract_id],
     );
     await em.query(`UPDATE metering.final_readings SET status = 'completed', reading_id = $2, billable_id = $3, completed_at = $4 WHERE id = $1`, [
       fr.id,
-      reading.id,
+      readingId,
       billable?.id ?? null,
       this.clock.now(),
     ]);
@@ -135,8 +160,8 @@ export class FinalReadingsService {
     return one(em, `SELECT id, read_at FROM metering.readings WHERE ${usable} AND read_at < $2 ORDER BY read_at DESC, id DESC LIMIT 1`, [fr.toma_id, fr.terminates_at]);
   }
 
-  private async row(em: EntityManager, id: string): Promise<FinalRow> {
-    const r = await one<FinalRow>(em, `SELECT ${COLUMNS} FROM metering.final_readings WHERE id = $1`, [id]);
+  private async row(em: EntityManager, id: string, lock = false): Promise<FinalRow> {
+    const r = await one<FinalRow>(em, `SELECT ${COLUMNS} FROM metering.final_readings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!r) throw meteringError('METERING.FINAL_READING_NOT_FOUND', `Final reading request ${id} was not found`, { id });
     return r;
   }
@@ -150,6 +175,7 @@ function toView(r: FinalRow): FinalReadingView {
     effectiveDate: r.effective_date,
     terminatesAt: iso(r.terminates_at) as string,
     status: r.status,
+    estimated: r.status === 'completed' && r.reading_id === null,
     readingId: r.reading_id,
     billableId: r.billable_id,
     requestedAt: iso(r.requested_at) as string,

@@ -13,7 +13,8 @@ export type MeteringErrorCode =
   | 'METERING.REGISTER_OUT_OF_RANGE'
   | 'METERING.FINAL_READING_NOT_FOUND'
   | 'METERING.FINAL_READING_COMPLETED'
-  | 'METERING.INVALID_SETTINGS';
+  | 'METERING.INVALID_SETTINGS'
+  | 'METERING.FINAL_ESTIMATE_UNAVAILABLE';
 
 const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.METER_NOT_FOUND': 404,
@@ -29,6 +30,7 @@ const STATUS: Record<MeteringErrorCode, number> = {
   'METERING.FINAL_READING_NOT_FOUND': 404,
   'METERING.FINAL_READING_COMPLETED': 409,
   'METERING.INVALID_SETTINGS': 422,
+  'METERING.FINAL_ESTIMATE_UNAVAILABLE': 422,
 };
 
 export const meteringError = (code: MeteringErrorCode, message: string, details?: Record<string, unknown>): DomainError =>

@@ -360,6 +360,19 @@ export class ListFinalReadingsQuery extends MeteringPageQuery {
   status?: FinalReadingStatus;
 }
 
+/** No final reading can be taken (no access, meter gone): an operator has the days served estimated instead. */
+export class EstimateFinalReadingBody {
+  @ApiProperty({ example: 'No access after three visits' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  reason!: string;
+}
+export class EstimateFinalReadingRequest extends EstimateFinalReadingBody {
+  @uuidParam()
+  id!: string;
+}
+
 /** A field reader's final reading for a terminated contract, on the toma's installed meter. */
 export class RecordFinalReadingRequest extends RecordReadingBody {
   @uuidParam()

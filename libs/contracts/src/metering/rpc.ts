@@ -14,6 +14,8 @@ import {
   ImportReadingsRequest,
   InstallMeterBody,
   InstallMeterRequest,
+  EstimateFinalReadingBody,
+  EstimateFinalReadingRequest,
   ListFinalReadingsQuery,
   ListReviewQueueQuery,
   ListTomaReadingsQuery,
@@ -58,6 +60,7 @@ export const MeteringRpc = {
   recordFinalReading: op({ operation: 'final-readings.record', permission: 'metering.readings.create', method: 'POST', path: '/final-readings/:id/reading', status: 201, tag: 'readings', summary: 'Record the final reading of a terminated contract; a usable one emits the final billable consumption', payload: RecordFinalReadingRequest, body: RecordReadingBody }),
   getSettings: op({ operation: 'settings.get', permission: 'metering.readings.read', method: 'GET', path: '/metering/settings', status: 200, tag: 'settings', summary: "The tenant's metering settings (estimation order, time zone)", payload: MeteringSettingsQuery }),
   updateSettings: op({ operation: 'settings.update', permission: 'metering.settings.update', method: 'PATCH', path: '/metering/settings', status: 200, tag: 'settings', summary: 'Change the estimation order or time zone', payload: UpdateMeteringSettingsRequest, body: UpdateMeteringSettingsRequest }),
+  estimateFinalReading: op({ operation: 'final-readings.estimate', permission: 'metering.vee.edit', method: 'POST', path: '/final-readings/:id/estimate', status: 200, tag: 'readings', summary: 'No final reading can be taken: estimate the days served and emit the final billable consumption (estimated)', payload: EstimateFinalReadingRequest, body: EstimateFinalReadingBody }),
   closePeriod: op({ operation: 'consumption.close-period', permission: 'metering.consumption.close', method: 'POST', path: '/consumption/close-period', status: 200, tag: 'consumption', summary: 'Compute and emit billable consumption of a period for every active contract', payload: ClosePeriodRequest, body: ClosePeriodRequest }),
 } as const satisfies Record<string, MeteringHttpOperation>;
 

@@ -128,6 +128,8 @@ export interface FinalReadingView {
   /** End of the effective day in the tenant's zone: the final billable consumption's periodEnd. */
   terminatesAt: string;
   status: 'pending' | 'completed';
+  /** Completed by an estimate of the days served (no reading): `readingId` is null. */
+  estimated: boolean;
   readingId: string | null;
   billableId: string | null;
   requestedAt: string;
