@@ -40,6 +40,8 @@ const PHASE = process.argv.includes('--phase') ? process.argv[process.argv.index
  * `--relay-during` runs it concurrently, as a service does, and then `invoices_per_s` includes its cost.
  */
 const RELAY_DURING = process.argv.includes('--relay-during');
+/** `--explain-slow <ms>`: log the plans of slower statements (auto_explain) to diagnose a slowdown. */
+const EXPLAIN_MS = arg('explain-slow', 0);
 const CSD_DIR = path.join(__dirname, '../../../apps/billing/csd-test');
 
 let peakRss = 0;
@@ -103,6 +105,15 @@ async function ceiling(): Promise<number> {
 async function fullRun(): Promise<{ perS: number; issued: number; relayPerS: number }> {
   const tdb = await createTestDatabase('supra_bench');
   const ns = testNamespace();
+  if (EXPLAIN_MS > 0) {
+    // Diagnosis: plans of statements slower than this go to the PostgreSQL server log.
+    const su = new Client({ connectionString: tdb.url });
+    await su.connect();
+    const db = (await su.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d;
+    await su.query(`ALTER DATABASE "${db}" SET session_preload_libraries = 'auto_explain'`);
+    await su.query(`ALTER DATABASE "${db}" SET auto_explain.log_min_duration = '${EXPLAIN_MS}ms'`);
+    await su.end();
+  }
   const rt = await bootstrapService(RELAY_DURING ? billingService : { ...billingService, relay: false }, {
     envOverrides: {
       DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: (await testInfra()).natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn',
@@ -145,16 +156,37 @@ async function fullRun(): Promise<{ perS: number; issued: number; relayPerS: num
     // As the owner: the service's roles may not ANALYZE (PostgreSQL skips it with a warning), and without
     // statistics the planner joins consumptions through the wrong index (a scan per contract: O(n²)).
     // Autovacuum does the same after a real bulk load.
-    const owner = new Client({ connectionString: tdb.url });
-    await owner.connect();
-    await owner.query('ANALYZE billing.contracts; ANALYZE billing.consumptions; ANALYZE billing.tomas; ANALYZE billing.persons; ANALYZE billing.invoices');
-    await owner.end();
+    // `--no-analyze` skips it: the bill run's lookups must stay one index probe per contract without statistics.
+    if (!process.argv.includes('--no-analyze')) {
+      const owner = new Client({ connectionString: tdb.url });
+      await owner.connect();
+      await owner.query('ANALYZE billing.contracts; ANALYZE billing.consumptions; ANALYZE billing.tomas; ANALYZE billing.persons; ANALYZE billing.invoices');
+      await owner.end();
+    }
     process.stdout.write(`setup: ${N} contracts in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     const runs = rt.app.get(BillRunsService, { strict: false });
     peakRss = process.memoryUsage().rss;
     const pg0 = await backendCpu(tdb.url);
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
+    // Throughput and PostgreSQL CPU every 10 s: flat lines show the run does not slow down as invoices accumulate.
+    let last = { t: t1, n: 0, pg: pg0 };
+    const meter = setInterval(() => {
+      void (async () => {
+        const c = new Client({ connectionString: tdb.url });
+        await c.connect();
+        const n = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM billing.invoices`)).rows[0].n);
+        await c.end();
+        const pg = await backendCpu(tdb.url);
+        const now = performance.now();
+        const pgMs = [...pg].reduce((sum, [pid, ms]) => sum + ms - (last.pg.get(pid) ?? 0), 0);
+        const dn = n - last.n;
+        process.stdout.write(
+          `  ${((now - t1) / 1000).toFixed(0).padStart(4)} s: ${String(n).padStart(7)} invoices, ${((dn * 1000) / (now - last.t)).toFixed(0)}/s, postgres ${dn ? ((pgMs * 1000) / dn).toFixed(0) : '-'} us/invoice, rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB\n`,
+        );
+        last = { t: now, n, pg };
+      })().catch(() => undefined);
+    }, 10_000);
     const p = await rt.db.withTenant(ctx, () => Promise.resolve()).then(() =>
       (async () => {
         const { TenantContext } = await import('@supra/platform/tenancy');
@@ -162,6 +194,7 @@ async function fullRun(): Promise<{ perS: number; issued: number; relayPerS: num
       })(),
     );
     const s = (performance.now() - t1) / 1000;
+    clearInterval(meter);
     const cpu = process.cpuUsage(cpu0);
     const pg1 = await backendCpu(tdb.url);
     const pgMs = [...pg1].reduce((sum, [pid, ms]) => sum + ms - (pg0.get(pid) ?? 0), 0);

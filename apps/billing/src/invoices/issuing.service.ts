@@ -60,6 +60,8 @@ export interface IssueContext {
 }
 
 const SEAL_INLINE_BELOW = 16;
+/** Consumption rows read per toma: the billed period, a possible second contract's row, and ≥ 6 earlier periods. */
+const HISTORY_ROWS = 12;
 
 interface OverdueRow {
   id: string;
@@ -127,17 +129,29 @@ export class IssuingService implements OnModuleDestroy {
     const skip = (reason: string) => (out.skipped[reason] = (out.skipped[reason] ?? 0) + 1);
 
     const [history, overdue] = await this.db.tx(async (em) => {
-      const tomaIds = [...new Set(candidates.map((c) => c.profile.tomaId))];
+      // Per toma its latest periods up to the one billed (hold rules average 6; the current one may be metering's
+      // final); per contract its overdue invoices. Both as one index probe per key (LATERAL, fenced by LIMIT/OFFSET):
+      // `= ANY(array)` lets a planner with stale statistics (this month's rows not yet analyzed) pick a scan of
+      // the tenant's whole index, once per page: a bill run that slows down as it goes.
+      const upTo = new Map<string, string>();
+      for (const c of candidates) if ((upTo.get(c.profile.tomaId) ?? '') < c.period) upTo.set(c.profile.tomaId, c.period);
       const contractIds = [...new Set(candidates.map((c) => c.profile.contractId))];
       const h = (await em.query(
-        `SELECT toma_id, contract_id, period, consumption_m3, estimated, is_final, period_end FROM billing.consumptions WHERE toma_id = ANY($1::uuid[]) ORDER BY toma_id, period DESC`,
-        [tomaIds],
+        `SELECT h.* FROM unnest($1::uuid[], $2::text[]) AS u(toma_id, period)
+           CROSS JOIN LATERAL (
+             SELECT k.toma_id, k.contract_id, k.period, k.consumption_m3, k.estimated, k.is_final, k.period_end FROM billing.consumptions k
+              WHERE k.toma_id = u.toma_id AND k.period <= u.period ORDER BY k.period DESC LIMIT ${HISTORY_ROWS}) h
+          ORDER BY h.toma_id, h.period DESC`,
+        [[...upTo.keys()], [...upTo.values()]],
       )) as Array<{ toma_id: string; contract_id: string; period: string; consumption_m3: string; estimated: boolean; is_final: boolean; period_end: Date }>;
       const o = (await em.query(
-        `SELECT id, contract_id, serie, folio, due_date, (total - paid_amount - credited_amount)::text AS balance, surcharged_months
-           FROM billing.invoices
-          WHERE contract_id = ANY($1::uuid[]) AND kind = 'I' AND status IN ('issued', 'stamped', 'partially_paid')
-            AND due_date < $2 AND total - paid_amount - credited_amount > 0`,
+        `SELECT o.* FROM unnest($1::uuid[]) AS u(contract_id)
+           CROSS JOIN LATERAL (
+             SELECT id, contract_id, serie, folio, due_date, (total - paid_amount - credited_amount)::text AS balance, surcharged_months
+               FROM billing.invoices i
+              WHERE i.contract_id = u.contract_id AND kind = 'I' AND status IN ('issued', 'stamped', 'partially_paid')
+                AND due_date < $2 AND total - paid_amount - credited_amount > 0
+             OFFSET 0) o`,
         [contractIds, today],
       )) as OverdueRow[];
       return [h, o] as const;
