@@ -97,6 +97,12 @@ async function main(): Promise<void> {
   const maxStart = nowMs();
   const base = seq;
   const writers = 2;
+  // --timeline: every 500 ms, how far the producer, the relay and the consumer have got.
+  const timeline = process.argv.includes('--timeline')
+    ? setInterval(() => {
+        void appliedCount().then((n) => console.log(`  t=${((nowMs() - maxStart) / 1000).toFixed(1)}s committed=${seq - base} published=${relay.metrics.published} applied=${n - base}`));
+      }, 500)
+    : undefined;
   await Promise.all(
     Array.from({ length: writers }, async () => {
       while (seq < base + MAX_EVENTS) await write(Math.min(TX_SIZE, base + MAX_EVENTS - seq));
@@ -104,7 +110,9 @@ async function main(): Promise<void> {
   );
   const producedMs = nowMs() - maxStart;
   await waitApplied(base + MAX_EVENTS, 300_000);
+  if (timeline) clearInterval(timeline);
   const [{ last }] = await consumerDb.asSystem((em) => em.query(`SELECT max(applied_ms) AS last FROM bench_consumer.applied`));
+  if (timeline) console.log(`  max phase epoch_ms ${maxStart.toFixed(0)} ${Number(last).toFixed(0)}`);
   const maxMs = last - maxStart;
   const throughput = MAX_EVENTS / (maxMs / 1000);
   console.log(`max rate: ${MAX_EVENTS} events committed in ${(producedMs / 1000).toFixed(2)} s, all applied in ${(maxMs / 1000).toFixed(2)} s → ${throughput.toFixed(0)} events/s`);

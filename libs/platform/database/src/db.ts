@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
 import { TenantContext, type RequestContext } from '@supra/platform/tenancy';
 import { appRole, grantSchemaSql, provisionSchemaSql, systemRole } from './roles';
+import { installStatementCache } from './statement-cache';
 
 export interface ServiceDatabaseOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface ServiceDatabaseOptions {
   migrations?: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /** Server-side prepared statements for repeated queries (statement-cache.ts); default true. */
+  statementCache?: boolean;
 }
 
 interface TxStore {
@@ -44,13 +47,14 @@ export class ServiceDatabase {
       synchronize: false,
       migrationsRun: false,
     };
-    const pool = (role: string, max: number) => ({
+    // The system pool says so in pg_stat_activity: operators can tell the relay from request work.
+    const pool = (role: string, max: number, suffix = '') => ({
       max,
       options: `-c role=${role} -c search_path=${options.schema},public`,
-      application_name: options.applicationName ?? options.schema,
+      application_name: `${options.applicationName ?? options.schema}${suffix}`,
     });
     this.app = new DataSource({ ...base, extra: pool(appRole(options.schema), options.poolSize ?? 10) });
-    this.system = new DataSource({ ...base, extra: pool(systemRole(options.schema), 4) });
+    this.system = new DataSource({ ...base, extra: pool(systemRole(options.schema), 4, '-system') });
   }
 
   get schema(): string {
@@ -108,8 +112,11 @@ export class ServiceDatabase {
   }
 
   async connect(): Promise<void> {
-    if (!this.app.isInitialized) await this.app.initialize();
-    if (!this.system.isInitialized) await this.system.initialize();
+    for (const ds of [this.app, this.system]) {
+      if (ds.isInitialized) continue;
+      await ds.initialize();
+      if (this.options.statementCache !== false) installStatementCache(ds);
+    }
   }
 
   async close(): Promise<void> {

@@ -60,7 +60,12 @@ export interface RpcReply<T = unknown> {
 interface Pending {
   msg: JsMsg;
   event: CloudEvent;
+  /** The message's headers, read once (the span continues the trace they carry). */
+  headers: Record<string, string>;
 }
+
+/** Inbox key of an event: a redelivery, or a second copy in the same batch, has the same one. */
+const inboxKey = (e: CloudEvent): string => `${e.source}\n${e.id}`;
 
 /** FNV-1a hash of the aggregate id, modulo the number of lanes. */
 function laneOf(key: string, lanes: number): number {
@@ -102,7 +107,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly consumers: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
   private closing = false;
-  readonly stats = { applied: 0, duplicates: 0, naks: 0, deadLettered: 0, rpc: 0 };
+  readonly stats = { applied: 0, duplicates: 0, naks: 0, deadLettered: 0, rpc: 0, batches: 0 };
 
   constructor(private readonly opts: JetStreamServerOptions) {
     super();
@@ -236,10 +241,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async applyBatch(batch: JsMsg[], consumer: string, handler: MessageHandler): Promise<void> {
     const valid: Pending[] = [];
     for (const msg of batch) {
-      const event = this.decodeAndValidate(msg, consumer);
-      if (event) valid.push({ msg, event });
+      const p = this.decodeAndValidate(msg, consumer);
+      if (p) valid.push(p);
     }
     if (!valid.length) return;
+    this.stats.batches++;
     let failedFirst: { index: number; error: unknown } | undefined;
     try {
       await this.opts.db.app.transaction((em) => this.applyFast(em, valid, consumer, handler));
@@ -265,7 +271,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         try {
           await this.setTenant(em, p.event);
           const claimed = await this.claim(em, consumer, [p.event]);
-          if (claimed.has(p.event.id)) await this.invokeEvent(em, p, consumer, handler);
+          if (claimed.has(inboxKey(p.event))) await this.invokeEvent(em, p, consumer, handler);
           await em.query('RELEASE SAVEPOINT ev');
           done.push(p.msg);
         } catch (error) {
@@ -289,7 +295,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       await this.setTenant(em, valid[i].event);
       const claimed = await this.claim(em, consumer, valid.slice(i, j).map((p) => p.event));
       for (let k = i; k < j; k++) {
-        if (!claimed.has(valid[k].event.id)) continue;
+        // delete: a second copy of the same event in this batch is a duplicate too.
+        if (!claimed.delete(inboxKey(valid[k].event))) continue;
         try {
           await this.invokeEvent(em, valid[k], consumer, handler);
         } catch (e) {
@@ -304,22 +311,23 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     return em.query(`SELECT set_config('app.tenant_id', $1, true)`, [String(event['tenantid'])]);
   }
 
-  /** Records the events in the inbox; returns the ids that were new (the others are duplicates). */
+  /**
+   * Records the events in the inbox; returns the inbox keys that were new (the others are
+   * duplicates). One statement of fixed text whatever the batch size (array parameters, so the
+   * statement cache prepares it once), returning only the events already there (usually none).
+   */
   private async claim(em: EntityManager, consumer: string, events: CloudEvent[]): Promise<Set<string>> {
-    const values: unknown[] = [];
-    const rows = events.map((e, n) => {
-      values.push(consumer, e.source, e.id, String(e['tenantid']), e.type);
-      const b = n * 5;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
-    });
-    const inserted = (await em.query(
-      `INSERT INTO ${this.opts.db.schema}.inbox (consumer, source, id, tenant_id, type) VALUES ${rows.join(', ')}
-       ON CONFLICT DO NOTHING RETURNING source, id`,
-      values,
+    const existing = (await em.query(
+      `WITH v AS (SELECT * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) AS v(source, id, tenant_id, type)),
+            ins AS (INSERT INTO ${this.opts.db.schema}.inbox (consumer, source, id, tenant_id, type)
+                    SELECT $1, source, id, tenant_id, type FROM v ON CONFLICT DO NOTHING RETURNING source, id)
+       SELECT v.source, v.id FROM v LEFT JOIN ins USING (source, id) WHERE ins.id IS NULL`,
+      [consumer, events.map((e) => e.source), events.map((e) => e.id), events.map((e) => String(e['tenantid'])), events.map((e) => e.type)],
     )) as Array<{ source: string; id: string }>;
-    const ids = new Set(inserted.map((r) => r.id));
-    this.stats.duplicates += events.length - ids.size;
-    return ids;
+    const keys = new Set(events.map(inboxKey));
+    for (const r of existing) keys.delete(`${r.source}\n${r.id}`);
+    this.stats.duplicates += events.length - keys.size;
+    return keys;
   }
 
   private invokeEvent(em: EntityManager, p: Pending, consumer: string, handler: MessageHandler): Promise<unknown> {
@@ -332,17 +340,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     };
     return withSpanFromHeaders(
       `consume ${p.event.type}`,
-      fromMsgHdrs(p.msg.headers),
+      p.headers,
       SpanKind.CONSUMER,
       { 'messaging.system': 'nats', 'messaging.consumer': consumer, 'cloudevents.event_id': p.event.id },
       () => TenantContext.run(ctx, () => runInTransaction(em, tenantId, () => this.invoke(handler, p.event.data, new EventContext([p.event, p.msg])))),
     );
   }
 
-  private decodeAndValidate(msg: JsMsg, consumer: string): CloudEvent | undefined {
+  private decodeAndValidate(msg: JsMsg, consumer: string): Pending | undefined {
     let event: CloudEvent;
+    let headers: Record<string, string>;
     try {
-      event = decode(fromMsgHdrs(msg.headers), msg.data);
+      headers = fromMsgHdrs(msg.headers);
+      event = decode(headers, msg.data);
     } catch (e) {
       const code = e instanceof CloudEventFormatError ? `${e.code}.${e.reason}` : 'MESSAGING.MALFORMED';
       void this.deadLetter(msg, consumer, code, (e as Error).message);
@@ -357,7 +367,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       void this.deadLetter(msg, consumer, 'MESSAGING.DATA_INVALID', JSON.stringify(errors));
       return undefined;
     }
-    return event;
+    return { msg, event, headers };
   }
 
   private async onFailure(msg: JsMsg, consumer: string, error: unknown): Promise<void> {

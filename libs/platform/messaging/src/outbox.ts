@@ -92,15 +92,12 @@ export class Outbox {
         causationId: ctx.causationId,
       }),
     );
-    const values: unknown[] = [];
-    const rows = ces.map((ce, i) => {
-      const b = i * 6;
-      values.push(ce.id, ctx.tenantId, ce.type, ce.subject, JSON.stringify(ce), JSON.stringify(trace));
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-    });
+    // One statement of fixed text whatever the batch size (the events as one JSON array, in order),
+    // so the statement cache prepares it once per connection.
     await em.query(
-      `INSERT INTO ${this.schema}.outbox (id, tenant_id, type, subject, event, trace_headers) VALUES ${rows.join(', ')}`,
-      values,
+      `INSERT INTO ${this.schema}.outbox (id, tenant_id, type, subject, event, trace_headers)
+       SELECT (e->>'id')::uuid, $1, e->>'type', e->>'subject', e, $2 FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
+      [ctx.tenantId, JSON.stringify(trace), JSON.stringify(ces)],
     );
     return ces;
   }

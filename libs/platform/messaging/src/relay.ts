@@ -77,15 +77,18 @@ export class OutboxRelay {
 
   /** Publishes everything pending now; returns how many rows it handled. */
   async drainOnce(): Promise<number> {
+    const schema = this.db.schema;
     return this.db.asSystem(async (em) => {
-      const [{ locked }] = (await em.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
-        `supra-relay:${this.db.schema}`,
-      ])) as Array<{ locked: boolean }>;
+      // Losing this transaction's commit in a crash only means republishing rows JetStream and the
+      // inboxes drop as duplicates, so it need not wait for its WAL flush.
+      const [{ locked }] = (await em.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked, set_config('synchronous_commit', 'off', true)`,
+        [`supra-relay:${schema}`],
+      )) as Array<{ locked: boolean }>;
       if (!locked) return 0;
-      const rows = (await em.query(
-        `SELECT seq, event, trace_headers FROM ${this.db.schema}.outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
-        [this.options.batchSize ?? 1000],
-      )) as Array<{ seq: string; event: CloudEvent; trace_headers?: Record<string, string> }>;
+      const rows = (await em.query(`SELECT seq, event, trace_headers FROM ${schema}.outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1`, [
+        this.options.batchSize ?? 1000,
+      ])) as Array<{ seq: string; event: CloudEvent; trace_headers?: Record<string, string> }>;
       if (rows.length === 0) return 0;
       // A producer must not depend on some consumer having created its stream first.
       for (const context of new Set(rows.map((r) => contextOfType(r.event.type)))) {
@@ -95,7 +98,7 @@ export class OutboxRelay {
       }
       const acks = await Promise.all(rows.map((r) => this.publish(r.event, r.trace_headers ?? {})));
       for (const a of acks) if (a.duplicate) this.metrics.duplicates++;
-      await em.query(`UPDATE ${this.db.schema}.outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      await em.query(`UPDATE ${schema}.outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       this.metrics.published += rows.length;
       this.metrics.batches++;
       return rows.length;

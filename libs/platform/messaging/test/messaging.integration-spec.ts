@@ -179,6 +179,20 @@ describe('outbox → JetStream → inbox', () => {
     expect(server.stats.duplicates).toBeGreaterThanOrEqual(1);
   });
 
+  it('applies once an event that arrives three times in a row (copies may share a batch)', async () => {
+    const { encodeBinary, buildCloudEvent } = await import('../src');
+    const ce = buildCloudEvent('producer', { type: TYPE, subject: 'twice', data: { key: 'twice' }, tenantId: TENANT, tenantSlug: 'demo' });
+    const { headers, payload } = encodeBinary(ce);
+    delete headers['Nats-Msg-Id'];
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(headers)) h.set(k, v);
+    await Promise.all([0, 1, 2].map(() => nats.js.publish(Subjects.event(ns, 'demo', TYPE), payload, { headers: h })));
+    await emit('twice-marker');
+    await until(async () => (await count('twice-marker')) === 1, 10_000, 'marker applied');
+    expect(await count('twice')).toBe(1);
+    expect(calls.get('twice')).toBe(1);
+  });
+
   it('keeps consumer config explicit-ack and durable', async () => {
     const info = await nats.jsm.consumers.info(Streams.forContext(ns, 'customer'), 'consumer__customer_person_created_v1');
     expect(info.config.ack_policy).toBe(AckPolicy.Explicit);
