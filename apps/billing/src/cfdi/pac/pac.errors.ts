@@ -6,7 +6,7 @@
  *   retrying the same XML anywhere gives the same answer, so it goes to a person, not a retry queue.
  */
 export abstract class PacError extends Error {
-  abstract readonly code: 'BILLING.PAC_UNAVAILABLE' | 'BILLING.PAC_REJECTED';
+  abstract readonly code: 'BILLING.PAC_UNAVAILABLE' | 'BILLING.PAC_REJECTED' | 'BILLING.PAC_CSD_UNUSABLE';
   abstract readonly transient: boolean;
   constructor(
     message: string,
@@ -31,13 +31,14 @@ export class PacUnavailableError extends PacError {
 }
 
 export class PacRejectedError extends PacError {
-  readonly code = 'BILLING.PAC_REJECTED' as const;
   readonly transient = false;
   constructor(
     /** PAC/SAT error code, e.g. '302' (Sello mal formado o inválido), '301', 'CFDI40108'. */
     public readonly satCode: string,
     public readonly satMessage: string,
     provider: string,
+    /** BILLING.PAC_CSD_UNUSABLE: the PAC could not use the tenant's cer/key (the operator must replace the CSD). */
+    public readonly code: 'BILLING.PAC_REJECTED' | 'BILLING.PAC_CSD_UNUSABLE' = 'BILLING.PAC_REJECTED',
   ) {
     super(`${provider} rejected the CFDI: ${satCode} ${satMessage}`, provider);
     this.name = 'PacRejectedError';

@@ -9,6 +9,7 @@ import { CfdiInputBuilder } from '../testing/cfdi-input.builder';
 import { demoCsd, REPO_ROOT } from '../testing/sat-dir';
 import { FailoverPac } from './failover-pac';
 import { FinkokPac, finkokCancelCredentials } from './finkok/finkok-pac';
+import { soapFault } from './finkok/soap';
 import { PacRejectedError, PacUnavailableError } from './pac.errors';
 import { PacSimulator } from './simulator/pac-simulator';
 
@@ -188,15 +189,29 @@ describe('Finkok adapter against the PAC simulator', () => {
     expect((await rejection(pac.cancel(uuid, 'AAA010101AAA', '03', undefined, csd))).satCode).toBe('203');
   });
 
-  it('needs the CSD to cancel: no cer/key, a key under another password or another key are server faults, nothing cancelled', async () => {
+  it('needs the CSD to cancel: no cer/key, a key under another password or another key are permanent CSD rejections, nothing cancelled', async () => {
     const { uuid } = await pac.stamp(sealedInvoice().xml);
-    const noSigner = await unavailable(pac.cancel(uuid, 'EKU9003173C9', '02'));
-    expect(noSigner.message).toContain('Expecting: CERTIFICATE');
+    const noSigner = await rejection(pac.cancel(uuid, 'EKU9003173C9', '02'));
+    expect(noSigner.code).toBe('BILLING.PAC_CSD_UNUSABLE');
+    expect(noSigner.transient).toBe(false);
+    expect(noSigner.satMessage).toContain('Expecting: CERTIFICATE');
     const otherPassword = new FinkokPac({ baseUrl: sim.url, username: 'demo', password: 's3cret', cancelCredentials: finkokCancelCredentials(csd, 'not-the-account-password') });
-    expect((await unavailable(otherPassword.cancel(uuid, 'EKU9003173C9', '02'))).message).toContain('bad decrypt');
+    const badDecrypt = await rejection(otherPassword.cancel(uuid, 'EKU9003173C9', '02'));
+    expect([badDecrypt.code, badDecrypt.satMessage]).toEqual(['BILLING.PAC_CSD_UNUSABLE', expect.stringContaining('bad decrypt')]);
     const stranger = { certificadoBase64: csd.certificadoBase64, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
-    expect((await unavailable(pac.cancel(uuid, 'EKU9003173C9', '02', undefined, stranger))).message).toContain('key values mismatch');
+    const mismatch = await rejection(pac.cancel(uuid, 'EKU9003173C9', '02', undefined, stranger));
+    expect([mismatch.code, mismatch.satMessage]).toEqual(['BILLING.PAC_CSD_UNUSABLE', expect.stringContaining('key values mismatch')]);
+    // Failover does not move on to another PAC with the same unusable CSD.
+    expect((await rejection(new FailoverPac([pac, pac]).cancel(uuid, 'EKU9003173C9', '02'))).code).toBe('BILLING.PAC_CSD_UNUSABLE');
     expect((await pac.status(uuid)).estado).toBe('Vigente');
+  });
+
+  it('keeps a Server fault that is not about the CSD (an outage behind Finkok) transient', async () => {
+    const fault = soapFault('soapenv:Server', 'Error interno: no fue posible conectar con el SAT');
+    const outage = new FinkokPac({ baseUrl: sim.url, username: 'demo', password: 's3cret', fetch: async () => new Response(fault, { status: 500 }) });
+    const err = await unavailable(outage.cancel('0E5B2D6C-0000-4000-8000-000000000001', 'EKU9003173C9', '02', undefined, csd));
+    expect(err.code).toBe('BILLING.PAC_UNAVAILABLE');
+    expect(err.message).toContain('no fue posible conectar');
   });
 });
 

@@ -34,6 +34,8 @@ export function finkokCancelCredentials(signer: CancelSigner, finkokPassword: st
 
 /** Finkok codes that mean "this PAC cannot serve us now", not "this CFDI is wrong". */
 const TRANSIENT_CODES = new Set(['702', '703', '704', '705', '708', '2001']);
+/** OpenSSL's messages for a cer/key it cannot read, decrypt or pair (what Finkok's fault string carries). */
+const CSD_FAULT = /PEM routines|PEM_read_bio|asn1 encoding routines|ASN1_|bad decrypt|EVP_DecryptFinal|X509_check_private_key|key values mismatch/i;
 
 /** Adapter for Finkok's SOAP stamping and cancellation services, over HTTP with fetch. */
 export class FinkokPac implements PacProvider {
@@ -69,6 +71,11 @@ export class FinkokPac implements PacProvider {
       // A SOAP Client fault is about our message, not about the PAC being down.
       if (fault !== undefined && /Client/.test(text(payload, 'faultcode') ?? '')) {
         throw new PacRejectedError('SOAP-Client', fault, this.name);
+      }
+      // Finkok answers an unusable cer/key (cancel) with a Server fault carrying OpenSSL's message: retrying
+      // or another PAC gives the same answer, so it is permanent and names the CSD, not an outage.
+      if (fault !== undefined && /Server/.test(text(payload, 'faultcode') ?? '') && CSD_FAULT.test(fault)) {
+        throw new PacRejectedError('CSD', fault, this.name, 'BILLING.PAC_CSD_UNUSABLE');
       }
       throw new PacUnavailableError(`${this.name} answered HTTP ${res.status}${fault ? `: ${fault.slice(0, 200)}` : ''}`, this.name);
     }
