@@ -1,4 +1,4 @@
-import { databaseName, DEV_SERVICES, selectServices, serviceEnv, stackSettings, tail, withDatabase } from './services';
+import { bootFailure, databaseName, DEV_SERVICES, selectServices, serviceEnv, stackSettings, tail, withDatabase } from './services';
 
 describe('dev stack service table', () => {
   it('gives every service its own port, the gateway 3000', () => {
@@ -49,6 +49,12 @@ describe('stack settings and service environment', () => {
   it('reads the database name and refuses one that is unsafe to quote', () => {
     expect(databaseName('postgres://postgres@127.0.0.1:5432/supra')).toBe('supra');
     expect(() => databaseName('postgres://postgres@127.0.0.1:5432/x%22%3B%20drop')).toThrow(/unsupported database name/);
+  });
+
+  it("finds why a service did not boot in its log (the runService line), not a service's other lines", () => {
+    const log = '{"level":30,"msg":"starting"}\nbilling failed to start: nope\nmetering failed to start: migration EstimationFinalReadings1763900200000 of schema metering failed: column "final" does not exist\n';
+    expect(bootFailure(log, 'metering')).toBe('migration EstimationFinalReadings1763900200000 of schema metering failed: column "final" does not exist');
+    expect(bootFailure('{"msg":"metering ready"}\n', 'metering')).toBeUndefined();
   });
 
   it('tails a log', () => {

@@ -97,3 +97,14 @@ export function tail(text: string, lines: number): string {
   const all = text.replace(/\n+$/, '').split('\n');
   return all.slice(-lines).join('\n');
 }
+
+/**
+ * Why a service did not boot, from its log: the line runService writes (`<svc> failed to start: ...`,
+ * e.g. `migration X of schema metering failed: column "final" does not exist`), so the stack can say it
+ * first instead of leaving it somewhere in the tail.
+ */
+export function bootFailure(text: string, service: string): string | undefined {
+  const marker = `${service} failed to start: `;
+  const line = text.split('\n').reverse().find((l) => l.startsWith(marker));
+  return line?.slice(marker.length).trim();
+}

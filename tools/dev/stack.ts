@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { infraProblems, redact } from './infra-check';
 import {
+  bootFailure,
   databaseName,
   type DevService,
   selectServices,
@@ -143,13 +144,16 @@ function startChild(name: string, kind: Child['kind'], args: string[], env: Reco
   return child;
 }
 
-function printTail(c: Child, lines = 25): void {
-  let text = '';
+function readLog(c: Child): string {
   try {
-    text = readFileSync(c.logFile, 'utf8');
+    return readFileSync(c.logFile, 'utf8');
   } catch {
-    /* no log yet */
+    return ''; // no log yet
   }
+}
+
+function printTail(c: Child, lines = 25): void {
+  const text = readLog(c);
   process.stderr.write(`---- last lines of ${c.logFile} ----\n${tail(text, lines) || '(empty)'}\n----\n`);
 }
 
@@ -288,11 +292,14 @@ async function main(): Promise<void> {
   );
   const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ o, c: started[i]!.child }] : []));
   if (failures.length) {
+    const causes: string[] = [];
     for (const { o, c } of failures) {
       fail((o as PromiseRejectedResult).reason instanceof Error ? ((o as PromiseRejectedResult).reason as Error).message : String((o as PromiseRejectedResult).reason));
       printTail(c);
+      const cause = bootFailure(readLog(c), c.name);
+      if (cause) causes.push(`  ${c.name}: ${cause}${/^migration /.test(cause) ? `\n    (the ${c.name} schema of database ${databaseName(s.databaseUrl)} does not match its migrations: fix the migration or recreate the dev database)` : ''}`);
     }
-    throw new StackError(`${failures.length} service(s) failed to start: ${failures.map((f) => f.c.name).join(', ')}`);
+    throw new StackError(`${failures.length} service(s) failed to start: ${failures.map((f) => f.c.name).join(', ')}${causes.length ? `\n${causes.join('\n')}` : ''}`);
   }
   running = true;
   log(`all services ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

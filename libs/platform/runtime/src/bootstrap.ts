@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { BaseServiceEnv, loadConfig } from '@supra/platform/config';
 import { ServiceDatabase } from '@supra/platform/database';
@@ -67,7 +68,11 @@ export async function bootstrapService<E extends BaseServiceEnv>(
     applicationName: `supra-${def.service}`,
   });
   if (env.MIGRATE_ON_BOOT === 'true') {
-    const ran = await db.migrate();
+    const ran = await db.migrate().catch(async (e: unknown) => {
+      // Said plainly (service, schema, the migration that failed), so `npm start` can show it as the cause.
+      const failed = await firstPending(env.DATABASE_URL, def.schema, def.migrations ?? []).catch(() => undefined);
+      throw new Error(`migration ${failed ?? '(unknown)'} of schema ${def.schema} failed: ${(e as Error).message}`, { cause: e });
+    });
     if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
   }
   await db.connect();
@@ -139,6 +144,19 @@ export async function bootstrapService<E extends BaseServiceEnv>(
     }
   }
   return { app, env, db, nats, relay, server, url, metrics, close };
+}
+
+/** The first of the service's migrations not recorded as run: the one a failed migrate() stopped at. */
+async function firstPending(url: string, schema: string, migrations: ServiceDefinition<BaseServiceEnv>['migrations']): Promise<string | undefined> {
+  const names = (Array.isArray(migrations) ? migrations : []).map((m) => (typeof m === 'function' ? (((new (m as new () => { name?: string })()).name ?? m.name) as string) : String(m)));
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const done = new Set(((await c.query(`SELECT name FROM "${schema}".migrations`)).rows as Array<{ name: string }>).map((r) => r.name));
+    return names.find((n) => !done.has(n));
+  } finally {
+    await c.end();
+  }
 }
 
 /** Entry point of a service process: boots, handles SIGTERM/SIGINT, exits non-zero on a boot failure. */
