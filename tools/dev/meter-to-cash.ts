@@ -161,15 +161,20 @@ async function main(): Promise<void> {
     await setUpBilling(api);
 
     let issued = 0;
+    let failed = 0;
     for (const key of keys) {
       const started = await api.call<{ id: string }>('POST', '/bill-runs', { period: key });
       const run = await until(`bill run ${key}`, async () => {
-        const r = await api.call<{ status: string; processed: number; issued: number; held: number; skips: Record<string, number>; failed: number; totalAmount: string; error: string | null }>('GET', `/bill-runs/${started.id}`);
+        const r = await api.call<{ status: string; processed: number; issued: number; held: number; skips: Record<string, number>; failed: number; failures: Array<{ contractId: string; code: string; message: string }>; totalAmount: string; error: string | null }>('GET', `/bill-runs/${started.id}`);
         return r.status === 'running' ? undefined : r;
       });
       if (run.status !== 'completed') throw new Error(`bill run ${key} ${run.status}: ${run.error ?? ''}`);
       issued += run.issued;
-      out(`billing: bill run ${key}: ${run.processed} contracts, ${run.issued} issued ($${run.totalAmount}), ${run.held} held for review, ${run.failed} failed${run.failed ? ' (reasons in .supra/logs/billing.log)' : ''}, skipped ${JSON.stringify(run.skips)}`);
+      out(`billing: bill run ${key}: ${run.processed} contracts, ${run.issued} issued ($${run.totalAmount}), ${run.held} held for review, ${run.failed} failed, skipped ${JSON.stringify(run.skips)}`);
+      for (const f of run.failures ?? []) out(`  failed: contract ${f.contractId}: ${f.code} ${f.message}`);
+      failed += run.failed;
+      // A contract the demo tariff cannot price is a defect of the demo, not a detail.
+      if (run.skips.no_tariff) throw new Error(`bill run ${key}: ${run.skips.no_tariff} contracts have no class in the demo tariff`);
     }
 
     type InvoicePage = { data: Array<{ id: string; uuid: string | null; serie: string | null; folio: string | null; total: string; status: string }>; page: { total: number } };
@@ -198,6 +203,7 @@ async function main(): Promise<void> {
     if (pdf.status !== 200 || !pdf.contentType.startsWith('application/pdf')) throw new Error(`GET ${pdfPath}: HTTP ${pdf.status} ${pdf.contentType}`);
     out(`invoice ${sample.serie ?? ''}-${sample.folio ?? ''} total $${sample.total}: UUID ${sample.uuid}`);
     out(`  PDF: ${gateway}/${TENANT}/v1${pdfPath} (${pdf.bytes} bytes, ${pdf.contentType}; needs the admin's bearer token)`);
+    if (failed) throw new Error(`${failed} contracts failed in the bill runs (listed above): the demo must bill every contract`);
   } finally {
     await db.end();
   }

@@ -4,6 +4,7 @@ import { BillingModule } from './billing.module';
 import { Messaging1764100000000 } from './migrations/1764100000000-messaging';
 import { Billing1764100100000 } from './migrations/1764100100000-billing';
 import { FinalInvoice1764100300000 } from './migrations/1764100300000-final-invoice';
+import { BillRunFailures1764100400000 } from './migrations/1764100400000-bill-run-failures';
 import { BillingEnv } from './shared/billing.env';
 
 export { BillingEnv };
@@ -14,6 +15,6 @@ export const billingService: ServiceDefinition<BillingEnv> = {
   schema: 'billing',
   env: BillingEnv,
   imports: [BillingModule],
-  migrations: [Messaging1764100000000, Billing1764100100000, FinalInvoice1764100300000],
+  migrations: [Messaging1764100000000, Billing1764100100000, FinalInvoice1764100300000, BillRunFailures1764100400000],
   validateEvent: validateEventData,
 };

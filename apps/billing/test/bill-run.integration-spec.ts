@@ -1,6 +1,6 @@
 import type { BillRunView, InvoiceView, Page } from '@supra/contracts';
 import { cadenaOriginal, parseCfdiXml, verifySello } from '../src/cfdi';
-import { BILLABLE, billable, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
+import { BILLABLE, billable, demoSchedule, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
 
 jest.setTimeout(180_000);
 
@@ -92,5 +92,25 @@ describe('bill runs', () => {
     expect(flatFull.billRunId).not.toBeNull();
     const meteredInv = (await h.call<Page<InvoiceView>>('invoices.list', { contractId: metered[3].contractId })).data[0];
     expect(meteredInv.consumptionM3).toBe('13.250');
+  });
+
+  it('lists each failed contract with its error code (dry run and GET /bill-runs/:id), the others billed', async () => {
+    // A schedule whose only class has no cuota fija: its flat-fee contract cannot be rated.
+    const { industrial } = demoSchedule.classes;
+    const hydrants = { ...demoSchedule, id: 'hidrantes-2026', name: 'Hidrantes', classes: { hidrante: { ...industrial, unmetered: undefined } } };
+    await h.call('tariffs.import', { document: JSON.parse(JSON.stringify(hydrants)) as object });
+    const bad = await seedContract(h, { n: 4000, billingType: 'cuota_fija', category: 'hidrante' });
+    const dry = await h.call<BillRunView>('bill-runs.start', { period: '2026-12', dryRun: true });
+    expect(dry).toMatchObject({ failed: 1, failures: [{ contractId: bad.contractId, code: 'BILLING.RATE_INPUT_INVALID', message: expect.stringContaining('no cuota fija') }] });
+    const run = await h.call<BillRunView>('bill-runs.start', { period: '2026-12' });
+    const done = await until(async () => {
+      const r = await h.call<BillRunView>('bill-runs.get', { id: run.id });
+      return r.status !== 'running' ? r : undefined;
+    }, 'bill run with a failure');
+    expect(done).toMatchObject({ status: 'completed', issued: flat.length, failed: 1 });
+    expect(done.failures).toEqual([{ contractId: bad.contractId, code: 'BILLING.RATE_INPUT_INVALID', message: expect.stringContaining('no cuota fija') }]);
+    // Earlier runs without failures list none.
+    const [earlier] = await h.query<{ id: string }>(`SELECT id FROM billing.bill_runs WHERE period = '2026-11' LIMIT 1`);
+    expect((await h.call<BillRunView>('bill-runs.get', { id: earlier.id })).failures).toEqual([]);
   });
 });

@@ -35,15 +35,15 @@ describe('billing service', () => {
     const again = await h.call<TariffImportView>('tariffs.import', { document: demoSchedule });
     expect(again.outcome).toBe('unchanged');
     const list = await h.call<Page<TariffVersionView>>('tariffs.list', {});
-    expect(list.data.map((v) => [v.scheduleId, v.version])).toEqual([['demo-2026', 1]]);
+    expect(list.data.map((v) => [v.scheduleId, v.version])).toEqual([['demo-2026', 2]]);
     const check = await h.call<RateCheckView>('tariffs.rate-check', { tariffClass: 'domestica_popular', consumptionM3: '23.5', units: 1, date: '2026-11-20' });
     expect(check.tariffClass).toBe('domestica');
-    expect(check.scheduleVersion).toBe(1);
+    expect(check.scheduleVersion).toBe(2);
     // 23.5 m3 with rounding above .50 -> 23 m3: blocks 0-10, 10-20, 20-30 plus the first block's fixed charge.
     expect(check.consumption.billedM3).toBe('23');
     const water = check.lines.filter((l) => l.conceptCode === 'agua');
     expect(water.map((l) => l.row.kind)).toEqual(expect.arrayContaining(['block', 'block-fixed']));
-    expect(check.lines.every((l) => l.scheduleId === 'demo-2026' && l.scheduleVersion === 1)).toBe(true);
+    expect(check.lines.every((l) => l.scheduleId === 'demo-2026' && l.scheduleVersion === 2)).toBe(true);
     await expect(h.call('tariffs.import', { document: { ...demoSchedule, classes: {} } })).rejects.toMatchObject({ code: 'BILLING.TARIFF_SCHEDULE_INVALID' });
     await expect(h.call('tariffs.rate-check', { tariffClass: 'domestica', consumptionM3: '5', date: '2031-01-01' })).rejects.toMatchObject({ code: 'BILLING.TARIFF_NOT_FOUND' });
   });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import type { BillRunView, StartBillRunRequest } from '@supra/contracts';
+import type { BillRunFailureView, BillRunView, StartBillRunRequest } from '@supra/contracts';
 import { Dec, fixed } from '@supra/domain/money';
 import { parsePeriodKey } from '@supra/domain/periods';
 import { ServiceDatabase } from '@supra/platform/database';
@@ -23,7 +23,12 @@ interface Progress {
   failed: number;
   skips: Record<string, number>;
   total: Dec;
+  /** Dry runs keep them here; a real run stores them in bill_run_failures. */
+  failures: BillRunFailureView[];
 }
+
+/** Failed contracts GET /bill-runs/:id lists (the count covers all). */
+const FAILURES_LISTED = 100;
 
 /**
  * Bill runs over a cycle: every contract billed by the period's frequency (mensual for "2026-11", bimestral
@@ -90,6 +95,9 @@ export class BillRunsService {
         skipped: Number(r.skipped),
         failed: Number(r.failed),
         skips: r.skips as Record<string, number>,
+        failures: (
+          (await em.query(`SELECT contract_id, code, message FROM billing.bill_run_failures WHERE bill_run_id = $1 ORDER BY contract_id LIMIT ${FAILURES_LISTED}`, [id])) as Array<Record<string, string>>
+        ).map((f) => ({ contractId: f.contract_id, code: f.code, message: f.message })),
         totalAmount: fixed(String(r.total_amount), 2),
         startedAt: new Date(r.started_at as string).toISOString(),
         finishedAt: isoOrNull(r.finished_at),
@@ -114,6 +122,7 @@ export class BillRunsService {
       skipped: p.skipped,
       failed: p.failed,
       skips: p.skips,
+      failures: p.failures.slice(0, FAILURES_LISTED),
       totalAmount: fixed(p.total, 2),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -136,7 +145,7 @@ export class BillRunsService {
   private async loop(dto: StartBillRunRequest, ctx: Awaited<ReturnType<IssuingService['context']>>, billRunId: string | undefined, dryRun: boolean): Promise<Progress> {
     const period = parsePeriodKey(dto.period, ctx.tenant.timeZone);
     const kind = period.frequency === 'monthly' ? 'mensual' : 'bimestral';
-    const progress: Progress = { processed: 0, issued: 0, held: 0, skipped: 0, failed: 0, skips: {}, total: new Dec(0) };
+    const progress: Progress = { processed: 0, issued: 0, held: 0, skipped: 0, failed: 0, skips: {}, total: new Dec(0), failures: [] };
     const batchSize = this.env.BILLING_BATCH_SIZE;
     let after = '00000000-0000-0000-0000-000000000000';
     // Prefetch the next page while the current ones are prepared and written.
@@ -203,13 +212,22 @@ export class BillRunsService {
         progress.skips[k] = (progress.skips[k] ?? 0) + v;
       }
       for (const f of out.failed.slice(0, 3)) this.log.warn(`contract ${f.contractId}: ${f.code} ${f.message}`);
+      if (dryRun && progress.failures.length < FAILURES_LISTED) progress.failures.push(...out.failed.map(({ contractId, code, message }) => ({ contractId, code, message })));
       if (billRunId && !dryRun) {
-        await this.db.tx((em) =>
-          em.query(
+        await this.db.tx(async (em) => {
+          if (out.failed.length) {
+            await em.query(
+              `INSERT INTO billing.bill_run_failures (tenant_id, bill_run_id, contract_id, code, message)
+               SELECT $1, $2, f.contract_id, f.code, left(f.message, 2000) FROM jsonb_to_recordset($3::jsonb) AS f(contract_id uuid, code text, message text)
+               ON CONFLICT (bill_run_id, contract_id) DO UPDATE SET code = excluded.code, message = excluded.message`,
+              [TenantContext.tenantId(), billRunId, JSON.stringify(out.failed.map((f) => ({ contract_id: f.contractId, code: f.code, message: f.message })))],
+            );
+          }
+          await em.query(
             `UPDATE billing.bill_runs SET processed = $2, issued = $3, held = $4, skipped = $5, failed = $6, skips = $7, total_amount = $8 WHERE id = $1`,
             [billRunId, progress.processed, progress.issued, progress.held, progress.skipped, progress.failed, JSON.stringify(progress.skips), fixed(progress.total, 2)],
-          ),
-        );
+          );
+        });
       }
     }
   }

@@ -31,7 +31,8 @@ export interface CustomerSeedResult {
 const SEED_NAMESPACE = '5b0f3a52-6f0e-4c39-9d7e-2b8f1c9a4e10';
 const seedId = (tenantId: string, kind: string, i: number): string => uuidv5(`${tenantId}:${kind}:${i}`, SEED_NAMESPACE);
 
-const TOMA_MIX: Array<[TomaType, number]> = [
+/** The toma types the demo seeds and their share (tools/dev/demo-tariffs.spec checks the demo tariff prices each). */
+export const TOMA_MIX: Array<[TomaType, number]> = [
   ['domestica_popular', 0.35],
   ['domestica_media', 0.3],
   ['domestica_residencial', 0.12],

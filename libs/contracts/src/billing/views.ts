@@ -172,10 +172,19 @@ export interface BillRunView {
   failed: number;
   /** Skips by reason (`exists`, `no_consumption`, `no_tariff`, ...). */
   skips: Record<string, number>;
+  /** Why contracts failed (error code and message), up to 100 by contract id (`failed` counts all). */
+  failures: BillRunFailureView[];
   totalAmount: string;
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+}
+
+export interface BillRunFailureView {
+  contractId: string;
+  /** Stable error code, e.g. BILLING.RATE_INPUT_INVALID (a class without a cuota fija). */
+  code: string;
+  message: string;
 }
 
 export interface MarkPastDueView {

@@ -35,7 +35,7 @@ describe('rate: incremental blocks (domestic)', () => {
     const r = rate(schedule, { tariffClass: 'domestica', consumptionM3: '23.4' });
     expect(r.lines[2].source).toEqual({
       scheduleId: 'demo-2026',
-      scheduleVersion: 1,
+      scheduleVersion: 2,
       tariffClass: 'domestica',
       row: { kind: 'block', index: 1, from: '10', to: '20' },
     });
@@ -195,6 +195,7 @@ describe('rate: errors', () => {
     expect(() => rate(schedule, { tariffClass: 'domestica', consumptionM3: '1', date: '2026-12-31' })).not.toThrow();
     expect(() => rate(schedule, { tariffClass: 'domestica', consumptionM3: '-1' })).toThrow(RatingError);
     expect(() => rate(schedule, { tariffClass: 'domestica', consumptionM3: '1', units: 0 })).toThrow(RatingError);
-    expect(() => rate(schedule, { tariffClass: 'industrial', metered: false })).toThrow(/no cuota fija/);
+    const noFlat = withSchedule((x) => delete x.classes.industrial.unmetered);
+    expect(() => rate(noFlat, { tariffClass: 'industrial', metered: false })).toThrow(/no cuota fija/);
   });
 });
