@@ -6,6 +6,7 @@ export * from './trace';
 export * from './event-envelope';
 export * from './outbox';
 export * from './relay';
+export * from './publisher';
 export * from './jetstream.server';
 export * from './rpc-client';
 export * from './decorators';

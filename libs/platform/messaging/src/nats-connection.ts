@@ -73,15 +73,17 @@ export class NatsClient {
   }
 }
 
+// MsgHdrs.get/set look every key up by a linear scan; these run once per message, so they
+// append (a record has each key once) and iterate instead.
 export function toMsgHdrs(record: Record<string, string>): MsgHdrs {
   const h = natsHeaders();
-  for (const [k, v] of Object.entries(record)) h.set(k, v);
+  for (const k of Object.keys(record)) h.append(k, record[k]);
   return h;
 }
 
 export function fromMsgHdrs(h: MsgHdrs | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;
-  for (const k of h.keys()) out[k.toLowerCase()] = h.get(k);
+  for (const [k, values] of h) out[k.toLowerCase()] = values[0] ?? '';
   return out;
 }

@@ -5,6 +5,7 @@ import { encodeBinary, type CloudEvent } from './binding';
 import { contextOfType, Subjects } from './naming';
 import { ensureContextStream } from './streams';
 import { toMsgHdrs, type NatsClient } from './nats-connection';
+import { JetStreamPublisher, type PubAck } from './publisher';
 
 export interface RelayOptions {
   service: string;
@@ -40,6 +41,7 @@ export class OutboxRelay {
   private listener?: Client;
   private loop?: Promise<void>;
   private lastCleanup = 0;
+  private publisher?: JetStreamPublisher;
   /** Producing contexts whose stream this relay has made sure exists. */
   private readonly streamsReady = new Set<string>();
 
@@ -72,6 +74,7 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.publisher?.close();
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -105,16 +108,14 @@ export class OutboxRelay {
     });
   }
 
-  private async publish(event: CloudEvent, trace: Record<string, string>): Promise<{ duplicate: boolean }> {
+  private publish(event: CloudEvent, trace: Record<string, string>): Promise<PubAck> {
     const tenant = String(event['tenantslug'] ?? event['tenantid']);
+    // encodeBinary sets Nats-Msg-Id = ce-id: JetStream drops a republished row as a duplicate.
     const { headers, payload } = encodeBinary(event);
     // The origin's trace context (captured when the event was written) continues across the hop.
     Object.assign(headers, trace);
-    return this.nats.js.publish(Subjects.event(this.options.ns, tenant, event.type), payload, {
-      msgID: event.id,
-      headers: toMsgHdrs(headers),
-      timeout: 5_000,
-    });
+    this.publisher ??= new JetStreamPublisher(() => this.nats.connection);
+    return this.publisher.publish(Subjects.event(this.options.ns, tenant, event.type), payload, toMsgHdrs(headers));
   }
 
   private async run(): Promise<void> {
