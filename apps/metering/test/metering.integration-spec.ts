@@ -203,8 +203,20 @@ describe('metering service', () => {
     // Nothing lost: everything billed equals everything measured.
     const billed = mine.reduce((s, d) => s + Math.round(Number(d.consumptionM3) * 1000), 0);
     expect(billed).toBe((value + 100) * 1000);
-    const series = await call<{ points: Array<{ bucket: string; consumptionM3: string }> }>('tomas.consumption', { id: tomaId, bucket: 'month', from: '2025-10-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
-    expect(series.points).toEqual(expect.arrayContaining([{ bucket: '2026-03', consumptionM3: '100.000', estimated: false }]));
+    // The series shows the estimates where they were billed (estimated) and March less what they already showed.
+    const series = await call<{ points: Array<{ bucket: string; consumptionM3: string; estimated: boolean }> }>('tomas.consumption', { id: tomaId, bucket: 'month', from: '2025-10-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
+    expect(series.points.filter((p) => p.bucket >= '2025-11')).toEqual([
+      { bucket: '2025-11', consumptionM3: '30.000', estimated: false },
+      { bucket: '2025-12', consumptionM3: '31.000', estimated: false },
+      { bucket: '2026-01', consumptionM3: '31.000', estimated: true },
+      { bucket: '2026-02', consumptionM3: '28.000', estimated: true },
+      { bucket: '2026-03', consumptionM3: '41.000', estimated: false },
+    ]);
+    const days = await call<{ points: Array<{ bucket: string; consumptionM3: string; estimated: boolean }> }>('tomas.consumption', { id: tomaId, bucket: 'day', from: '2026-02-01T06:00:00Z', to: '2026-02-03T06:00:00Z' });
+    expect(days.points).toEqual([
+      { bucket: '2026-02-01', consumptionM3: '1.000', estimated: true },
+      { bucket: '2026-02-02', consumptionM3: '1.000', estimated: true },
+    ]);
   });
 
   it('estimates from the same period last year when there is too little recent history, and records why', async () => {

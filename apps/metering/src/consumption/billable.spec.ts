@@ -1,4 +1,4 @@
-import { chainConsumption, settleEstimated, settleMeasured } from './billable';
+import { chainConsumption, consumptionSeries, settleEstimated, settleMeasured } from './billable';
 
 const r = (id: string, meterId: string, valueM3: string, day: number, registerDigits = 5) => ({ id, meterId, valueM3, readAt: new Date(Date.UTC(2026, 0, day)), registerDigits });
 
@@ -24,5 +24,43 @@ describe('estimation pool', () => {
     const over = settleMeasured('20', '59');
     expect(over).toEqual({ billedM3: '0.000', adjustmentM3: '-20.000', poolAfterM3: '39.000' });
     expect(settleMeasured('50', over.poolAfterM3)).toEqual({ billedM3: '11.000', adjustmentM3: '-39.000', poolAfterM3: '0.000' });
+  });
+});
+
+describe('consumptionSeries', () => {
+  const tz = 'America/Mexico_City';
+  const at = (iso: string) => new Date(iso);
+  // A 10 m3 estimate for a 3-day period (local 2026-05-01..03), then a reading on 05-05 that measured 13 m3 since
+  // the last real one: its period bills 3 (adjustment -10).
+  const billables = [
+    { periodStart: at('2026-05-01T06:00:00Z'), periodEnd: at('2026-05-04T06:00:00Z'), consumptionM3: '10.000', estimated: true, adjustmentM3: '0.000', measuredTo: null },
+    { periodStart: at('2026-05-04T06:00:00Z'), periodEnd: at('2026-05-07T06:00:00Z'), consumptionM3: '3.000', estimated: false, adjustmentM3: '-10.000', measuredTo: at('2026-05-05T18:00:00Z') },
+  ];
+  const window = { timeZone: tz, from: at('2026-04-01T06:00:00Z'), to: at('2026-06-01T06:00:00Z') };
+
+  it('spreads an estimate over its local days (exact total), flagged, and takes what it showed off the settling reading', () => {
+    expect(consumptionSeries([{ bucket: '2026-05-05', consumptionM3: '13.000' }], billables, { ...window, bucket: 'day' })).toEqual([
+      { bucket: '2026-05-01', consumptionM3: '3.333', estimated: true },
+      { bucket: '2026-05-02', consumptionM3: '3.334', estimated: true },
+      { bucket: '2026-05-03', consumptionM3: '3.333', estimated: true },
+      { bucket: '2026-05-05', consumptionM3: '3.000', estimated: false },
+    ]);
+    // A month bucket that holds an estimated part is estimated.
+    expect(consumptionSeries([{ bucket: '2026-05', consumptionM3: '13.000' }], billables, { ...window, bucket: 'month' })).toEqual([
+      { bucket: '2026-05', consumptionM3: '13.000', estimated: true },
+    ]);
+  });
+
+  it('takes an adjustment larger than the settling bucket from the earlier measured buckets of its period', () => {
+    const b = [{ ...billables[1], periodStart: at('2026-05-01T06:00:00Z'), adjustmentM3: '-4.000' }];
+    expect(consumptionSeries([{ bucket: '2026-05-02', consumptionM3: '5.000' }, { bucket: '2026-05-05', consumptionM3: '1.500' }], b, { ...window, bucket: 'day' })).toEqual([
+      { bucket: '2026-05-02', consumptionM3: '2.500', estimated: false },
+      { bucket: '2026-05-05', consumptionM3: '0.000', estimated: false },
+    ]);
+  });
+
+  it('leaves out estimated days outside the window', () => {
+    const points = consumptionSeries([], [billables[0]], { timeZone: tz, from: at('2026-05-02T06:00:00Z'), to: at('2026-05-03T06:00:00Z'), bucket: 'day' });
+    expect(points).toEqual([{ bucket: '2026-05-02', consumptionM3: '3.334', estimated: true }]);
   });
 });

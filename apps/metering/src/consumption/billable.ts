@@ -1,5 +1,7 @@
 import { computeConsumption } from '../vee/consumption';
 import { settleEstimationPool } from '../vee/estimation-pool';
+import { Dec } from '@supra/domain/money';
+import { addDays, daysBetween, localDateOf, startOfLocalDay } from '@supra/domain/periods';
 import { type M3, ZERO, fmtM3, m3 } from '../vee/m3';
 
 /** A register reading as the consumption chain sees it. */
@@ -78,4 +80,70 @@ export function settleMeasured(measuredM3: string, poolM3: string): Settlement {
 export function settleEstimated(estimateM3: string, poolM3: string): Settlement {
   const e = m3(estimateM3);
   return { billedM3: fmtM3(e), adjustmentM3: '0.000', poolAfterM3: fmtM3(m3(poolM3).plus(e)) };
+}
+
+/** A billable consumption as the consumption series needs it. */
+export interface SeriesBillable {
+  periodStart: Date;
+  periodEnd: Date;
+  consumptionM3: string;
+  estimated: boolean;
+  /** Negative when the period settled estimates billed earlier (billed = measured + adjustment). */
+  adjustmentM3: string;
+  /** Instant of the period's last real reading (measured periods). */
+  measuredTo: Date | null;
+}
+
+export interface SeriesPoint {
+  bucket: string;
+  consumptionM3: string;
+  estimated: boolean;
+}
+
+/**
+ * The consumption series as billed. Readings give the measured buckets; an estimated period has no reading, so
+ * its estimate is spread evenly over its local days (exact total) and those buckets are `estimated`; the
+ * reading that settles earlier estimates measured them again, so its period's adjustment is taken off its
+ * bucket (and earlier ones when that one is too small) and nothing is counted twice.
+ */
+export function consumptionSeries(
+  measured: ReadonlyArray<{ bucket: string; consumptionM3: string }>,
+  billables: readonly SeriesBillable[],
+  o: { bucket: 'day' | 'month'; timeZone: string; from: Date; to: Date },
+): SeriesPoint[] {
+  // Per bucket, the measured part (what settlements reduce) and the estimated part.
+  const points = new Map<string, { measured: M3; estimated: M3 | null }>();
+  const at = (bucket: string) => {
+    let p = points.get(bucket);
+    if (!p) points.set(bucket, (p = { measured: ZERO, estimated: null }));
+    return p;
+  };
+  const bucketOf = (day: string) => (o.bucket === 'day' ? day : day.slice(0, 7));
+  for (const r of measured) at(r.bucket).measured = at(r.bucket).measured.plus(m3(r.consumptionM3));
+  for (const b of billables.filter((x) => x.estimated)) {
+    const first = localDateOf(b.periodStart, o.timeZone);
+    const days = daysBetween(first, localDateOf(new Date(b.periodEnd.getTime() - 1), o.timeZone)) + 1;
+    const total = m3(b.consumptionM3);
+    for (let k = 0; k < days; k++) {
+      const day = addDays(first, k);
+      const start = startOfLocalDay(day, o.timeZone);
+      if (start < o.from || start >= o.to) continue;
+      const share = total.times(k + 1).div(days).toDecimalPlaces(3).minus(total.times(k).div(days).toDecimalPlaces(3));
+      const p = at(bucketOf(day));
+      p.estimated = (p.estimated ?? ZERO).plus(share);
+    }
+  }
+  for (const b of billables.filter((x) => !x.estimated && x.measuredTo && m3(x.adjustmentM3).isNegative())) {
+    const settled = bucketOf(localDateOf(b.measuredTo!, o.timeZone));
+    const since = bucketOf(localDateOf(b.periodStart, o.timeZone));
+    let left = m3(b.adjustmentM3).negated();
+    for (const key of [...points.keys()].filter((k) => k <= settled && k >= since).sort().reverse()) {
+      const p = points.get(key)!;
+      const take = Dec.min(left, p.measured);
+      p.measured = p.measured.minus(take);
+      left = left.minus(take);
+      if (left.isZero()) break;
+    }
+  }
+  return [...points.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([bucket, p]) => ({ bucket, consumptionM3: fmtM3(p.measured.plus(p.estimated ?? ZERO)), estimated: p.estimated !== null }));
 }

@@ -36,7 +36,7 @@ import { Clock } from '../shared/clock';
 import { SettingsService } from '../settings/settings.service';
 import { meteringError } from '../shared/metering.errors';
 import { iso, one, rows } from '../shared/sql';
-import { chainConsumption, settleEstimated, settleMeasured, type ChainReading } from './billable';
+import { chainConsumption, consumptionSeries, settleEstimated, settleMeasured, type ChainReading } from './billable';
 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
 const SMART_LOOKBACK_DAYS = 14;
@@ -328,22 +328,45 @@ export class ConsumptionService {
     });
   }
 
-  /** Consumption series of a toma for charts: readings' consumption bucketed by local day or month. */
+  /**
+   * Consumption series of a toma for charts, bucketed by local day or month: readings' consumption, estimated
+   * periods' estimates (`estimated: true`) and the settlement of those estimates (`consumptionSeries`).
+   */
   series(q: TomaConsumptionRequest): Promise<ConsumptionSeriesView> {
     return this.db.tx(async (em) => {
       const bucket = q.bucket ?? 'month';
       const to = q.to ? new Date(q.to) : this.clock.now();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 366 * 86_400_000);
       const fmt = bucket === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM';
+      const timeZone = (await this.settings.of(em)).timeZone;
       const points = await rows<{ bucket: string; consumption_m3: string }>(
         em,
         `SELECT to_char(read_at AT TIME ZONE $4, '${fmt}') AS bucket, sum(consumption_m3)::numeric(12,3)::text AS consumption_m3
            FROM metering.readings
           WHERE toma_id = $1 AND read_at >= $2 AND read_at < $3 AND consumption_m3 IS NOT NULL AND status IN ${BILLABLE_STATUSES}
           GROUP BY 1 ORDER BY 1`,
-        [q.id, from, to, (await this.settings.of(em)).timeZone],
+        [q.id, from, to, timeZone],
       );
-      return { tomaId: q.id, bucket, points: points.map((p) => ({ bucket: p.bucket, consumptionM3: fmtM3(m3(p.consumption_m3)), estimated: false })) };
+      const billables = await rows<{ period_start: Date; period_end: Date; consumption_m3: string; estimated: boolean; adjustment_m3: string; measured_to: string | null }>(
+        em,
+        `SELECT period_start, period_end, consumption_m3, estimated, adjustment_m3, provenance->'inputs'->>'measuredTo' AS measured_to
+           FROM metering.billable_consumptions
+          WHERE toma_id = $1 AND period_end > $2 AND period_start < $3 AND (estimated OR adjustment_m3 < 0)`,
+        [q.id, from, to],
+      );
+      const series = consumptionSeries(
+        points.map((p) => ({ bucket: p.bucket, consumptionM3: p.consumption_m3 })),
+        billables.map((b) => ({
+          periodStart: new Date(b.period_start),
+          periodEnd: new Date(b.period_end),
+          consumptionM3: b.consumption_m3,
+          estimated: b.estimated,
+          adjustmentM3: b.adjustment_m3,
+          measuredTo: b.measured_to ? new Date(b.measured_to) : null,
+        })),
+        { bucket, timeZone, from, to },
+      );
+      return { tomaId: q.id, bucket, points: series };
     });
   }
 
