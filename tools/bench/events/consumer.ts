@@ -11,7 +11,15 @@ async function main(): Promise<void> {
   await db.connect();
   const nats = new NatsClient({ url: process.env.NATS_URL!, name: 'bench-consumer' });
   await nats.connect();
-  const server = new JetStreamServer({ service: 'bench_consumer', ns: process.env.NS!, nats, db, batchSize: Number(process.env.BATCH ?? 500), lanes: Number(process.env.LANES ?? 2) });
+  // The services' defaults unless BATCH / LANES say otherwise.
+  const server = new JetStreamServer({
+    service: 'bench_consumer',
+    ns: process.env.NS!,
+    nats,
+    db,
+    batchSize: process.env.BATCH ? Number(process.env.BATCH) : undefined,
+    lanes: process.env.LANES ? Number(process.env.LANES) : undefined,
+  });
   server.addHandler(
     'customer.toma.created.v1',
     async (data: { seq: number }) => {

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-  const relay = new OutboxRelay(producer, nats, { service: 'bench_producer', ns, pollMs: 20, batchSize: 2000 });
+  // The services' relay settings (woken by NOTIFY; RELAY_BATCH overrides the batch size).
+  const relay = new OutboxRelay(producer, nats, { service: 'bench_producer', ns, batchSize: process.env.RELAY_BATCH ? Number(process.env.RELAY_BATCH) : undefined });
   await relay.start();
   const outbox = new Outbox('bench_producer', 'bench_producer');
   const committed = new Map<number, number>();
