@@ -2,11 +2,12 @@
  * Bill-run benchmark: `npm run bench:billrun -- --contracts 100000 [--workers 2] [--batch 500]`.
  *
  * (a) ceiling: rate, build and seal the same number of CFDIs in memory (no database), on the same sealer pool
- *     (worker threads) the service uses;
+ *     (worker threads) the service uses, pipelined as the service pipelines its pages;
  * (b) a full bill run of that many contracts end to end on PostgreSQL: cursor over the cycle, rating, CFDI
  *     build, cadena, seal, invoice and line rows, stamping-queue rows and outbox events (PAC stamping excluded:
- *     the stamping worker is off).
- * Prints `RESULT billrun invoices_per_s=<> ceiling_per_s=<> ratio=<> rss_mb=<peak>` last.
+ *     the stamping worker is off; the outbox relay drains afterwards unless --relay-during).
+ * Options: --relay-during, --no-analyze, --explain-slow <ms>, --phase ceiling|full (see docs/services/billing.md).
+ * Prints `RESULT billrun invoices_per_s=<> ceiling_per_s=<> ratio=<> rss_mb=<peak> relay=<> relay_per_s=<>` last.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

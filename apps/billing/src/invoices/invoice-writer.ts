@@ -62,28 +62,37 @@ const INVOICE_COLUMNS: Array<[keyof InvoiceRow, string, string]> = [
   ['billRunId', 'bill_run_id', 'uuid'],
 ];
 
-/** jsonb goes through unnest as text and is cast back. */
-const cell = (v: unknown, t: string): unknown => {
+/** Every cell as text (NULL stays null); jsonb and xml travel as text and are cast back. */
+const cell = (v: unknown, t: string): string | null => {
   if (v === null || v === undefined) return null;
   if (t === 'jsonb') return JSON.stringify(v);
   if (v instanceof Date) return v.toISOString();
-  return v;
+  return String(v);
 };
 
 /**
- * Large text cells (CFDI XML, JSON) as one parameter: the values joined by U+001E, NULL as U+001F, split back by
- * `string_to_array`. A text[] parameter would make node-postgres escape every quote of every XML (the main
- * thread's largest cost in a bill run); U+001E/U+001F cannot occur in either (XML 1.0 forbids them and the CFDI
- * builder refuses them; JSON.stringify escapes every control character).
+ * A column's cells as one text parameter: a leading sentinel, then the values joined by U+001E with NULL as
+ * U+001F, split back by `string_to_array(...)[2:]` (the sentinel keeps a lone empty string a row). Array
+ * parameters would make node-postgres escape every quote of every XML and JSON cell, the main thread's largest
+ * cost in a bill run. U+001E/U+001F cannot occur in the XML (XML 1.0 forbids them and the CFDI builder refuses
+ * them) nor in JSON (JSON.stringify escapes control characters); any other text carrying one is refused.
  */
 const RS = '\u001e';
 const NUL = '\u001f';
 export function packTexts(values: Array<string | null>): string {
-  return values.map((v) => (v === null ? NUL : v)).join(RS);
+  let out = '-';
+  for (const v of values) {
+    if (v === null) out += RS + NUL;
+    else {
+      if (v.includes(RS) || v.includes(NUL)) throw new Error('A text cell carries U+001E or U+001F, which bulk inserts reserve');
+      out += RS + v;
+    }
+  }
+  return out;
 }
-const unpackSql = (param: string): string => `string_to_array(${param}::text, chr(30), chr(31))`;
-const PACKED = new Set(['jsonb', 'xml']);
-const sqlType = (t: string): string => (t === 'xml' ? 'text' : t);
+/** The SQL that unpacks parameter `param` into a `type[]` array. */
+export const unpackSql = (param: string, type: string): string => `(string_to_array(${param}::text, chr(30), chr(31)))[2:]::${type}[]`;
+const sqlType = (t: string): string => (t === 'xml' || t === 'jsonb' ? 'text' : t);
 
 /**
  * Multi-row insert through unnest (one array parameter per column: any number of rows in one statement, one
@@ -92,12 +101,9 @@ const sqlType = (t: string): string => (t === 'xml' ? 'text' : t);
  */
 export async function insertInvoices(em: EntityManager, rows: InvoiceRow[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const params = INVOICE_COLUMNS.map(([k, , t]) => {
-    const values = rows.map((r) => cell(r[k], t));
-    return PACKED.has(t) ? packTexts(values as Array<string | null>) : values;
-  });
+  const params = INVOICE_COLUMNS.map(([k, , t]) => packTexts(rows.map((r) => cell(r[k], t))));
   const select = INVOICE_COLUMNS.map(([, , t], i) => (t === 'jsonb' ? `u.c${i}::jsonb` : `u.c${i}`)).join(', ');
-  const unnest = INVOICE_COLUMNS.map(([, , t], i) => (PACKED.has(t) ? unpackSql(`$${i + 1}`) : `$${i + 1}::${sqlType(t)}[]`)).join(', ');
+  const unnest = INVOICE_COLUMNS.map(([, , t], i) => unpackSql(`$${i + 1}`, sqlType(t))).join(', ');
   const names = INVOICE_COLUMNS.map(([, c]) => c).join(', ');
   const aliases = INVOICE_COLUMNS.map((_, i) => `c${i}`).join(', ');
   const inserted = (await em.query(
@@ -130,32 +136,31 @@ export interface LineRow {
 
 export async function insertLines(em: EntityManager, rows: LineRow[]): Promise<void> {
   if (!rows.length) return;
-  const col = <T>(f: (r: LineRow) => T): T[] => rows.map(f);
+  const cols: Array<[string, (r: LineRow) => unknown]> = [
+    ['uuid', (r) => r.tenantId],
+    ['uuid', (r) => r.invoiceId],
+    ['int', (r) => r.line.lineNo],
+    ['text', (r) => r.line.kind],
+    ['text', (r) => r.line.rated.conceptCode],
+    ['text', (r) => r.line.rated.description],
+    ['text', (r) => r.line.rated.claveProdServ],
+    ['text', (r) => r.line.rated.claveUnidad],
+    ['numeric', (r) => r.line.rated.quantity],
+    ['numeric', (r) => r.line.rated.unitPrice],
+    ['numeric', (r) => r.line.rated.amount],
+    ['text', (r) => r.line.rated.tax.objetoImp],
+    ['text', (r) => r.line.rated.tax.factor],
+    ['numeric', (r) => r.line.rated.tax.rate],
+    ['numeric', (r) => r.line.rated.tax.amount],
+    ['jsonb', (r) => ({ ...r.line.source, unidad: r.line.rated.unidad ?? null })],
+  ];
   await em.query(
     `INSERT INTO billing.invoice_lines (tenant_id, invoice_id, line_no, kind, concept_code, description, clave_prod_serv, clave_unidad,
        quantity, unit_price, amount, tax_object, tax_factor, tax_rate, tax_amount, source)
      SELECT u.a, u.b, u.c, u.d, u.e, u.f, u.g, u.h, u.i, u.j, u.k, u.l, u.m, u.n, u.o, u.p::jsonb
-       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[],
-                   $10::numeric[], $11::numeric[], $12::text[], $13::text[], $14::numeric[], $15::numeric[], ${unpackSql('$16')})
+       FROM unnest(${cols.map(([t], i) => unpackSql(`$${i + 1}`, sqlType(t))).join(', ')})
          AS u(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)`,
-    [
-      col((r) => r.tenantId),
-      col((r) => r.invoiceId),
-      col((r) => r.line.lineNo),
-      col((r) => r.line.kind),
-      col((r) => r.line.rated.conceptCode),
-      col((r) => r.line.rated.description),
-      col((r) => r.line.rated.claveProdServ),
-      col((r) => r.line.rated.claveUnidad),
-      col((r) => r.line.rated.quantity),
-      col((r) => r.line.rated.unitPrice),
-      col((r) => r.line.rated.amount),
-      col((r) => r.line.rated.tax.objetoImp),
-      col((r) => r.line.rated.tax.factor),
-      col((r) => r.line.rated.tax.rate),
-      col((r) => r.line.rated.tax.amount),
-      packTexts(col((r) => JSON.stringify({ ...r.line.source, unidad: r.line.rated.unidad ?? null }))),
-    ],
+    cols.map(([t, f]) => packTexts(rows.map((r) => cell(f(r), t)))),
   );
 }
 
