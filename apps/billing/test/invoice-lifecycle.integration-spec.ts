@@ -1,5 +1,6 @@
 import { CustomerEvents, type BillableConsumptionData, type CancelInvoiceView, type InvoiceView, type Page } from '@supra/contracts';
 import { Dec, fixed, round2 } from '@supra/domain/money';
+import { parseCfdiXml } from '../src/cfdi';
 import { Clock } from '../src/shared/clock';
 import { PacGateway } from '../src/stamping/pac-gateway';
 import { BILLABLE, billable, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
@@ -234,6 +235,48 @@ describe('billing invoice lifecycle', () => {
       // 210.00 x 10 / 30 = 70.00
       expect(line(fin, 'unmetered')!.amount).toBe('70.00');
       expect(fin.finalSettlement).toMatchObject({ endDate: '2026-11-10', servedDays: 10, periodDays: 30, proration: 'daily' });
+    });
+
+    describe('an unmetered toma terminated after its period was billed in full', () => {
+      const billInFull = async (sector: string) => {
+        const f = await seedContract(h, { billingType: 'cuota_fija', sector });
+        const run = await h.call<{ id: string }>('bill-runs.start', { period: '2026-11', sector });
+        await until(async () => (await h.call<{ status: string }>('bill-runs.get', { id: run.id })).status !== 'running', 'bill run');
+        return { f, inv: await stampedInvoice(f.contractId, '2026-11') };
+      };
+      const creditNotesOf = async (invoiceId: string) =>
+        (await h.call<Page<InvoiceView>>('invoices.list', { kind: 'E', size: 100 })).data.filter((n) => n.relatedInvoiceId === invoiceId);
+
+      it('gets a credit note (CFDI E related 01) for the days not served under the daily policy, once', async () => {
+        const { f, inv } = await billInFull('BAJA-DAILY');
+        expect(inv).toMatchObject({ final: false, total: expect.any(String) });
+        // Paid already: the credit is still owed (a balance in the customer's favour).
+        await h.publish('payments.payment.applied.v1', { paymentId: '0190d0a0-0000-7000-8000-0000000000c1', invoiceId: inv.id, amount: inv.total, appliedAt: '2026-11-05T18:00:00Z' });
+        await until(async () => (await h.call<InvoiceView>('invoices.get', { id: inv.id })).status === 'paid', 'paid');
+        await terminate(f, '2026-11-10');
+        const [note] = await until(async () => ((await creditNotesOf(inv.id)).length ? creditNotesOf(inv.id) : undefined), 'credit note');
+        const full = await h.call<InvoiceView>('invoices.get', { id: note.id });
+        // 210.00 x 20 / 30 = 140.00 back for the cuota fija, each line at its own tax treatment.
+        expect(full.lines!.map((l) => [l.kind, l.amount])).toContainEqual(['credit', '140.00']);
+        expect(full.lines!.every((l) => l.source.creditedInvoiceId === inv.id && String(l.source.reason).includes('20 de 30'))).toBe(true);
+        const doc = parseCfdiXml((await h.call<{ xml: string }>('invoices.xml', { id: note.id })).xml);
+        expect(doc.comprobante.TipoDeComprobante).toBe('E');
+        expect(doc.cfdiRelacionados.map((r) => [r.TipoRelacion, r.uuids.map((u) => u.toLowerCase())])).toEqual([['01', [inv.uuid!.toLowerCase()]]]);
+        expect(await h.query(`SELECT 1 FROM billing.invoices WHERE contract_id = $1 AND period = '2026-11' AND kind = 'I'`, [f.contractId])).toHaveLength(1);
+        // A redelivered termination (another event id) credits nothing twice.
+        await terminate(f, '2026-11-10');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await creditNotesOf(inv.id)).toHaveLength(1);
+      });
+
+      it('gets nothing back under the none policy', async () => {
+        await setTenantPolicy('none');
+        const { f, inv } = await billInFull('BAJA-NONE');
+        await terminate(f, '2026-11-10');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await creditNotesOf(inv.id)).toEqual([]);
+        expect(await h.query(`SELECT 1 FROM billing.invoices WHERE contract_id = $1`, [f.contractId])).toHaveLength(1);
+      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -7,6 +7,7 @@ import {
   type CancelInvoiceRequest,
   type CancelInvoiceView,
   type ContractTerminatedData,
+  type FinalProration,
   type FinalSettlementView,
   type CreditNoteIssuedData,
   type CreditNoteRequest,
@@ -23,7 +24,7 @@ import {
   type PaymentAppliedData,
 } from '@supra/contracts';
 import { Dec, fixed, round2, toDec } from '@supra/domain/money';
-import { dueDate, localDateOf, periodForLocalDate } from '@supra/domain/periods';
+import { dueDate, localDateOf, periodForLocalDate, type BillingPeriod } from '@supra/domain/periods';
 import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
@@ -41,6 +42,7 @@ import { cfdiInputFor, toConcepto, type ConsumptionFact } from './invoice-compos
 import { INVOICE_VIEW_COLUMNS, lineToRated, toInvoiceView } from './invoice.mapper';
 import { enqueueStamping, reserveFolios } from './invoice-writer';
 import { IssuingService } from './issuing.service';
+import { finalTerms } from './final-invoice';
 
 type Row = Record<string, unknown>;
 
@@ -58,6 +60,8 @@ async function releaseSurcharges(em: EntityManager, cfdiInput: unknown): Promise
 /** Invoices after issue: queries, review decisions, cancellation, credit notes, past due, payments. */
 @Injectable()
 export class InvoicesService {
+  private readonly log = new Logger('Invoices');
+
   constructor(
     private readonly db: ServiceDatabase,
     private readonly outbox: Outbox,
@@ -122,7 +126,7 @@ export class InvoicesService {
    */
   onContractTerminated(d: ContractTerminatedData): Promise<{ invoiceId: string | null }> {
     return mapErrors(() =>
-      this.db.tx(async () => {
+      this.db.tx(async (em) => {
         await this.directory.terminate(d);
         const profile = await this.directory.profile(d.contractId);
         if (!profile || profile.billingType !== 'cuota_fija') return { invoiceId: null };
@@ -132,11 +136,51 @@ export class InvoicesService {
         });
         if (!ctx) return { invoiceId: null };
         const period = periodForLocalDate(d.effectiveDate, profile.billingPeriod === 'bimestral' ? 'bimonthly' : 'monthly', ctx.tenant.timeZone);
+        // The period was already billed in full: the days not served come back as a credit note.
+        const [billed] = (await em.query(
+          `SELECT id, status, is_final FROM billing.invoices WHERE contract_id = $1 AND period = $2 AND kind = 'I' AND status NOT IN ('rejected', 'cancelled')
+            ORDER BY created_at DESC LIMIT 1`,
+          [d.contractId, period.key],
+        )) as Array<{ id: string; status: string; is_final: boolean }>;
+        if (billed) {
+          if (billed.is_final) return { invoiceId: billed.id };
+          return { invoiceId: await this.creditUnservedDays(billed, period, d.effectiveDate, ctx.tenant.finalProration) };
+        }
         const out = await this.issuing.issueBatch(ctx, [{ profile, period: period.key, consumption: null }]);
         if (out.failed.length) throw new Error(`${out.failed[0].code}: ${out.failed[0].message}`);
         return { invoiceId: out.issued[0]?.id ?? out.held[0]?.id ?? null };
       }),
     );
+  }
+
+  /**
+   * Credit note (CFDI E related 01 to the period's invoice) for the fixed charges of the days after the last day
+   * served, under the tenant's `finalProration` (`daily`; `none` credits nothing). Recargos are not credited.
+   * Waits (retryable) until the invoice is stamped; once per invoice.
+   */
+  private async creditUnservedDays(invoice: { id: string; status: string }, period: BillingPeriod, endDate: string, policy: FinalProration): Promise<string | null> {
+    const terms = finalTerms({ period, finalConsumption: null, contract: { status: 'baja', endDate }, policy });
+    const unserved = terms ? terms.periodDays - terms.servedDays : 0;
+    if (!terms || policy !== 'daily' || unserved <= 0) return null;
+    if (invoice.status === 'draft') {
+      this.log.warn(`invoice ${invoice.id} is held for review: the ${unserved} days not served after ${endDate} are not credited`);
+      return null;
+    }
+    if (invoice.status === 'issued') throw BillingErrors.notStampedYet(invoice.id);
+    return this.db.tx(async (em) => {
+      const reason = `Baja ${endDate}: ${unserved} de ${terms.periodDays} días no servidos`;
+      const [done] = (await em.query(`SELECT id FROM billing.invoices WHERE related_invoice_id = $1 AND kind = 'E' AND status <> 'cancelled' AND review_note = $2`, [invoice.id, reason])) as Array<{ id: string }>;
+      if (done) return done.id;
+      const lines = (await em.query(
+        `SELECT line_no, amount FROM billing.invoice_lines WHERE invoice_id = $1 AND coalesce(source->'row'->>'kind', '') <> 'surcharge' ORDER BY line_no`,
+        [invoice.id],
+      )) as Array<{ line_no: number; amount: string }>;
+      const credit = lines
+        .map((l) => ({ lineNo: Number(l.line_no), amount: round2(toDec(String(l.amount)).times(unserved).div(terms.periodDays)).toFixed(2) }))
+        .filter((l) => toDec(l.amount).greaterThan(0));
+      if (!credit.length) return null;
+      return this.issueCreditNote({ id: invoice.id, reason, lines: credit }, { aboveBalance: true });
+    });
   }
 
   // ---------------------------------------------------------------- queries
@@ -375,7 +419,15 @@ export class InvoicesService {
    * line's tax treatment, so IVA is returned exactly as charged. It lowers the invoice's balance.
    */
   creditNote(dto: CreditNoteRequest): Promise<InvoiceView> {
-    return mapErrors(async () => {
+    return mapErrors(async () => this.get(await this.issueCreditNote(dto)));
+  }
+
+  /**
+   * The credit note itself. `aboveBalance`: a credit the customer is owed whatever was paid (days not served
+   * after termination) may exceed the open balance, leaving a balance in the customer's favour.
+   */
+  private async issueCreditNote(dto: CreditNoteRequest, opts: { aboveBalance?: boolean } = {}): Promise<string> {
+    {
       const id = uuidv7();
       await this.db.tx(async (em) => {
         const r = await this.row(dto.id, '*', true);
@@ -425,7 +477,7 @@ export class InvoicesService {
         );
         if (!s.ok) throw new Error(`${s.code}: ${s.message}`);
         const balance = new Dec(String(r.total)).minus(String(r.paid_amount)).minus(String(r.credited_amount));
-        if (toDec(s.total).greaterThan(balance)) throw BillingErrors.creditExceeds(dto.id, `total ${s.total} is above the balance ${fixed(balance, 2)}`);
+        if (!opts.aboveBalance && toDec(s.total).greaterThan(balance)) throw BillingErrors.creditExceeds(dto.id, `total ${s.total} is above the balance ${fixed(balance, 2)}`);
         await em.query(
           `INSERT INTO billing.invoices (id, tenant_id, kind, status, contract_id, toma_id, person_id, period, serie, folio, subtotal, tax, total,
              cfdi_input, xml, issued_at, related_invoice_id, review_note)
@@ -454,8 +506,8 @@ export class InvoicesService {
           em,
         );
       });
-      return this.get(id);
-    });
+      return id;
+    }
   }
 
   // ---------------------------------------------------------------- past due and payments

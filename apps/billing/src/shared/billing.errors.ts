@@ -20,6 +20,8 @@ export const BillingErrors = {
     new DomainError('BILLING.INVOICE_STATE_INVALID', `Invoice ${id} is ${status}: cannot ${action}`, { status: 409, details: { id, status, action } }),
   notStamped: (id: string) =>
     new DomainError('BILLING.INVOICE_NOT_STAMPED', `Invoice ${id} has no folio fiscal yet (not stamped)`, { status: 409, details: { id } }),
+  notStampedYet: (id: string) =>
+    new DomainError('BILLING.INVOICE_NOT_STAMPED', `Invoice ${id} is not stamped yet: its credit note waits for the folio fiscal`, { status: 409, retryable: true, details: { id } }),
   substitutionOnlyFor01: () =>
     new DomainError('BILLING.SUBSTITUTION_REASON', 'A substitution goes only with cancellation reason 01', { status: 422 }),
   substituteRequired: (id: string) =>
