@@ -1,9 +1,10 @@
 import { CustomerEvents, type BillableConsumptionData, type CancelInvoiceView, type InvoiceView, type Page } from '@supra/contracts';
 import { Dec, fixed, round2 } from '@supra/domain/money';
 import { parseCfdiXml } from '../src/cfdi';
+import { parseSchedule, rate } from '../src/tariffs/rating';
 import { Clock } from '../src/shared/clock';
 import { PacGateway } from '../src/stamping/pac-gateway';
-import { BILLABLE, billable, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
+import { BILLABLE, billable, demoSchedule, seedContract, setUpTenant, startBilling, until, type CustomerFixture, type Harness } from './billing-harness';
 
 jest.setTimeout(120_000);
 
@@ -235,6 +236,32 @@ describe('billing invoice lifecycle', () => {
       // 210.00 x 10 / 30 = 70.00
       expect(line(fin, 'unmetered')!.amount).toBe('70.00');
       expect(fin.finalSettlement).toMatchObject({ endDate: '2026-11-10', servedDays: 10, periodDays: 30, proration: 'daily' });
+    });
+
+    it("credits on the estimated invoices what metering's final consumption says they over-billed (creditM3), once", async () => {
+      const clock = h.get(Clock);
+      const f = await seedContract(h);
+      clock.set(new Date('2026-11-05T17:00:00Z'));
+      const oct = await bill(f, '2026-10', '25.000', { estimated: true, provenance: { readingIds: [], rules: ['estimate:average_last_periods'], method: 'estimated', inputs: {} } });
+      expect(oct.estimated).toBe(true);
+      clock.set(new Date('2026-11-18T17:00:00Z'));
+      // The final reading measured 12 m3 since the last real one: 25 were billed, 13 come back.
+      const finalData = billable(f, '2026-11', '0.000', { final: true, periodEnd: '2026-11-18T06:00:00.000Z', adjustmentM3: '-12.000', creditM3: '13.000' });
+      const fin = await bill(f, '2026-11', '0.000', finalData);
+      expect(fin.final).toBe(true);
+      const notes = async () => (await h.call<Page<InvoiceView>>('invoices.list', { kind: 'E', contractId: f.contractId })).data;
+      const [note] = await until(async () => ((await notes()).length ? notes() : undefined), 'credit note');
+      expect(note.relatedInvoiceId).toBe(oct.id);
+      // Exactly October as billed minus October rated at 12 m3: 5 m3 of the 20-30 block and 8 of the 10-20 block, and what follows them.
+      const at12 = rate(parseSchedule(demoSchedule), { tariffClass: 'domestica', consumptionM3: '12', date: '2026-10-01' });
+      expect(note.subtotal).toBe(fixed(new Dec(oct.subtotal).minus(at12.totals.subtotal), 2));
+      const full = await h.call<InvoiceView>('invoices.get', { id: note.id });
+      expect(full.lines!.map((l) => l.amount)).toEqual(expect.arrayContaining(['86.75', '100.80']));
+      expect(String(full.lines![0].source.reason)).toContain(`13.000 m3 de 2026-10 (consumo final ${finalData.billableId})`);
+      // The same final consumption again (another event id) credits nothing twice.
+      await h.publish(BILLABLE, finalData);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await notes()).toHaveLength(1);
     });
 
     describe('an unmetered toma terminated after its period was billed in full', () => {

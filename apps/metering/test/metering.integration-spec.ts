@@ -239,6 +239,36 @@ describe('metering service', () => {
     });
   });
 
+  it('gives back to the ended contract what its estimates billed beyond the final reading (creditM3), not to the next holder', async () => {
+    const { tomaId, contractId } = await toma();
+    const m = await meterOn(tomaId, '0', '2025-09-30T12:00:00Z');
+    let value = 0;
+    for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
+      value += used;
+      await call<ReadingView>('readings.record', { id: m.id, valueM3: String(value), readAt: at });
+      await call('consumption.close-period', { period: key });
+    }
+    await call('consumption.close-period', { period: '2026-01' }); // unread: estimated 31 m3
+    await publish('customer.contract.terminated.v1', contractId, { contractId, contractNumber: 'C-1', tomaId, tomaNumber: 'T-1', personId: randomUUID(), reason: 'baja voluntaria', effectiveDate: '2026-02-05', finalReadingRequested: true });
+    const pending = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', { status: 'pending' })).data.find((f) => f.contractId === contractId), 'pending final reading');
+    // Only 5 m3 used since December: the estimate billed 26 m3 that were never consumed.
+    const recorded = await call<FinalReadingView>('final-readings.record', { id: pending.id, valueM3: String(value + 5), readAt: '2026-02-06T15:00:00Z' });
+    // So low against its history that VEE flags it; approved, it completes the final reading.
+    const [low] = await rt.db.withTenant(TENANT, (em) => em.query(`SELECT id, status FROM metering.readings WHERE toma_id = $1 ORDER BY read_at DESC LIMIT 1`, [tomaId]) as Promise<Array<{ id: string; status: string }>>);
+    expect([recorded.status, low.status]).toEqual(['pending', 'flagged']);
+    await call('vee.review.approve', { id: low.id, note: 'Casa deshabitada' });
+    const done = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', { status: 'completed' })).data.find((f) => f.id === pending.id), 'final reading completed');
+    const mine = (await outboxOf('metering.consumption.billable.v1')).map((e) => e.event.data).filter((d) => d.tomaId === tomaId);
+    expect(mine.find((d) => d.period === '2026-01')).toMatchObject({ estimated: true, consumptionM3: '31.000' });
+    const fin = mine.find((d) => d.final === true);
+    expect(fin).toMatchObject({ billableId: done.billableId, consumptionM3: '0.000', adjustmentM3: '-5.000', creditM3: '26.000', provenance: { inputs: { unsettledPoolM3: '26.000', creditM3: '26.000' } } });
+    // Nothing is left in the toma's pool for whoever holds it next.
+    const [cursor] = await rt.db.withTenant(TENANT, (em) => em.query(`SELECT pool_m3 FROM metering.consumption_cursors WHERE toma_id = $1`, [tomaId]) as Promise<Array<{ pool_m3: string }>>);
+    expect(cursor.pool_m3).toBe('0.000');
+    // Regular periods carry no credit field: older consumers see the event unchanged.
+    expect(mine.filter((d) => d.final !== true).every((d) => !('creditM3' in d))).toBe(true);
+  });
+
   it('asks for a final reading at termination, and the field reader\'s reading emits the final billable consumption', async () => {
     const { tomaId, contractId } = await toma();
     const m = await meterOn(tomaId, '0', '2025-12-20T10:00:00Z');

@@ -24,7 +24,7 @@ import {
   type PaymentAppliedData,
 } from '@supra/contracts';
 import { Dec, fixed, round2, toDec } from '@supra/domain/money';
-import { dueDate, localDateOf, periodForLocalDate, type BillingPeriod } from '@supra/domain/periods';
+import { dueDate, localDateOf, parsePeriodKey, periodForLocalDate, type BillingPeriod } from '@supra/domain/periods';
 import { ServiceDatabase } from '@supra/platform/database';
 import { Outbox } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
@@ -42,7 +42,9 @@ import { cfdiInputFor, toConcepto, type ConsumptionFact } from './invoice-compos
 import { INVOICE_VIEW_COLUMNS, lineToRated, toInvoiceView } from './invoice.mapper';
 import { enqueueStamping, reserveFolios } from './invoice-writer';
 import { IssuingService } from './issuing.service';
+import { estimateCreditLines } from './estimate-credit';
 import { finalTerms } from './final-invoice';
+import { rate, type RowRef, type TariffScheduleDocument } from '../tariffs/rating';
 
 type Row = Record<string, unknown>;
 
@@ -103,7 +105,7 @@ export class InvoicesService {
           `SELECT id FROM billing.invoices WHERE contract_id = $1 AND period = $2 AND kind = 'I' AND substitutes_id IS NULL AND status <> 'rejected'`,
           [contractId, d.period],
         )) as Array<{ id: string }>;
-        if (existing[0]) return { invoiceId: existing[0].id };
+        if (existing[0]) return this.afterIssue(contractId, d, existing[0].id);
         const profile = await this.directory.profile(contractId);
         if (!profile) return { invoiceId: null };
         // A tenant not yet set up to issue (no fiscal data or CSD) keeps the consumption for its bill run.
@@ -114,9 +116,63 @@ export class InvoicesService {
         if (!ctx) return { invoiceId: null };
         const out = await this.issuing.issueBatch(ctx, [{ profile, period: d.period, consumption: fact }]);
         if (out.failed.length) throw new Error(`${out.failed[0].code}: ${out.failed[0].message}`);
-        return { invoiceId: out.issued[0]?.id ?? out.held[0]?.id ?? null };
+        return this.afterIssue(contractId, d, out.issued[0]?.id ?? out.held[0]?.id ?? null);
       }),
     );
+  }
+
+  /** A final consumption carrying `creditM3` also gives back what the contract's estimates over-billed. */
+  private async afterIssue(contractId: string, d: BillableConsumptionData, invoiceId: string | null): Promise<{ invoiceId: string | null }> {
+    if (d.final && d.creditM3 && toDec(d.creditM3).greaterThan(0)) await this.creditExcessEstimates(contractId, d);
+    return { invoiceId };
+  }
+
+  /**
+   * Metering's final consumption says the contract's estimates billed `creditM3` m³ that were never consumed:
+   * credit notes (CFDI E related 01) on its estimated invoices, newest first, each for what it billed above the
+   * same tariff at its estimate less the m³ it gives back (`estimateCreditLines`), until `creditM3` is used up.
+   * Once per final consumption (its billableId is in each note's reason); waits until those invoices are stamped.
+   */
+  private async creditExcessEstimates(contractId: string, d: BillableConsumptionData): Promise<void> {
+    await this.db.tx(async (em) => {
+      const tag = `(consumo final ${d.billableId})`;
+      const done = (await em.query(`SELECT 1 FROM billing.invoices WHERE contract_id = $1 AND kind = 'E' AND status <> 'cancelled' AND review_note LIKE $2 LIMIT 1`, [contractId, `%${tag}`])) as unknown[];
+      if (done.length) return;
+      const tenant = await this.settings.forIssuing();
+      const profile = await this.directory.profile(contractId);
+      const estimated = (await em.query(
+        `SELECT id, period, status, consumption_m3 FROM billing.invoices
+          WHERE contract_id = $1 AND kind = 'I' AND estimated AND consumption_m3 > 0 AND status NOT IN ('rejected', 'cancelled', 'draft') AND NOT is_final
+          ORDER BY period DESC`,
+        [contractId],
+      )) as Array<{ id: string; period: string; status: string; consumption_m3: string }>;
+      let left = toDec(d.creditM3!);
+      for (const inv of estimated) {
+        if (!left.greaterThan(0)) break;
+        if (inv.status === 'issued') throw BillingErrors.notStampedYet(inv.id);
+        const billedM3 = toDec(String(inv.consumption_m3));
+        const take = Dec.min(left, billedM3);
+        left = left.minus(take);
+        const lines = (await em.query(`SELECT line_no, concept_code, amount, source FROM billing.invoice_lines WHERE invoice_id = $1 ORDER BY line_no`, [inv.id])) as Row[];
+        const src = lines.map((l) => l.source as { scheduleRowId?: string; tariffClass?: string }).find((x) => x.scheduleRowId && x.tariffClass);
+        if (!src) continue;
+        const [schedule] = (await em.query(`SELECT document FROM billing.tariff_schedules WHERE id = $1`, [src.scheduleRowId])) as Array<{ document: TariffScheduleDocument }>;
+        const rerated = rate(schedule.document, {
+          tariffClass: src.tariffClass!,
+          metered: true,
+          consumptionM3: fixed(billedM3.minus(take), 3),
+          units: Math.max(1, profile?.unitsServed ?? 1),
+          date: parsePeriodKey(inv.period, tenant.timeZone).firstDay,
+        });
+        const credit = estimateCreditLines(
+          lines.map((l) => ({ lineNo: Number(l.line_no), conceptCode: l.concept_code as string, row: (l.source as { row: RowRef }).row, amount: String(l.amount) })),
+          rerated.lines,
+        );
+        if (!credit.length) continue;
+        await this.issueCreditNote({ id: inv.id, reason: `Estimado no consumido: ${fixed(take, 3)} m3 de ${inv.period} ${tag}`, lines: credit }, { aboveBalance: true });
+      }
+      if (left.greaterThan(0)) this.log.warn(`contract ${contractId}: ${fixed(left, 3)} m3 over-estimated have no stamped estimated invoice to credit`);
+    });
   }
 
   /**

@@ -128,8 +128,8 @@ export class ConsumptionService {
   /**
    * Billable consumption of one toma for a period, from its cursor to the last usable reading before the
    * period ends; with `final` (a terminated contract), to the final reading itself, ending at the termination
-   * instant and settling the whole pool (what over-estimates billed beyond the measured volume is reported as
-   * `unsettledPoolM3` in the provenance, not passed to the toma's next holder).
+   * instant and settling the whole pool (what over-estimates billed beyond the measured volume goes to billing
+   * as the event's `creditM3`, also `unsettledPoolM3`/`creditM3` in the provenance, not to the toma's next holder).
    */
   async closeToma(
     em: EntityManager,
@@ -174,6 +174,7 @@ export class ConsumptionService {
     let measured: string | null = null;
     let cursorReading = cursor?.reading_id ?? chain[0]?.id ?? null;
     let poolAfter: string;
+    let credit: string | null = null;
     // A final reading always measures: from the cursor to itself it is 0 m3, never an estimate.
     if (final ? final.readingId !== null : hasNewReal) {
       const res = chainConsumption(chain.map((r): ChainReading => ({ id: r.id, meterId: r.meter_id, valueM3: r.value_m3, readAt: new Date(r.read_at), registerDigits: r.register_digits })));
@@ -182,7 +183,9 @@ export class ConsumptionService {
       measured = res.measuredM3;
       poolAfter = final ? '0.000' : s.poolAfterM3;
       cursorReading = last?.id ?? cursorReading;
-      const finalInputs = final?.readingId ? { finalReadingId: final.readingId, terminatesAt: final.terminatesAt.toISOString(), unsettledPoolM3: s.poolAfterM3 } : {};
+      // Estimates billed beyond all that was measured until the final reading: credited to this contract (creditM3).
+      if (final?.readingId && m3(s.poolAfterM3).greaterThan(0)) credit = s.poolAfterM3;
+      const finalInputs = final?.readingId ? { finalReadingId: final.readingId, terminatesAt: final.terminatesAt.toISOString(), unsettledPoolM3: s.poolAfterM3, creditM3: credit ?? '0.000' } : {};
       data = {
         meterId: last?.meter_id,
         consumptionM3: s.billedM3,
@@ -236,6 +239,8 @@ export class ConsumptionService {
       periodEnd: (final?.terminatesAt ?? period.end).toISOString(),
       ...data,
       ...(final ? { final: true } : {}),
+      // What the ended contract's estimates billed and no reading measured goes back to it, not to the next holder.
+      ...(credit ? { creditM3: credit } : {}),
     };
     if (!event.meterId) delete event.meterId;
     await em.query(

@@ -182,6 +182,15 @@ export class BillableConsumptionData {
   @IsOptional()
   @IsBoolean()
   final?: boolean;
+
+  /**
+   * On a final consumption: m3 that earlier estimates billed beyond everything measured up to the final reading
+   * (the toma's pool when the contract ends, consumption having gone to 0). Billing gives them back as a credit
+   * note on the estimated invoices. Absent when nothing is owed back; optional so older producers stay valid.
+   */
+  @IsOptional()
+  @Matches(M3_RE, { message: 'creditM3 must be m3 with 3 decimals' })
+  creditM3?: string;
 }
 export const ConsumptionBillableV1 = defineEvent(
   'metering.consumption.billable.v1',
