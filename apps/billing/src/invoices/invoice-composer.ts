@@ -83,7 +83,7 @@ export function receptorFor(profile: ContractProfile, lugarExpedicion: string): 
 
 /** Rating results per loaded schedule document (a bill run loads its schedules once), bounded. */
 const rated = new WeakMap<TariffScheduleDocument, Map<string, RateResult>>();
-const MEMO_MAX = 20_000;
+const MEMO_MAX = 5_000;
 
 /**
  * `rate` is pure, and a cycle has far fewer distinct (class, m³, units) than contracts (readings are mostly whole
