@@ -8,6 +8,7 @@ import { ServiceDatabase } from '@supra/platform/database';
 import { encodeBinary, ensureStream, JetStreamPublisher, NatsClient, Outbox, OutboxRelay, Streams, buildCloudEvent, toMsgHdrs } from '@supra/platform/messaging';
 import { TenantContext } from '@supra/platform/tenancy';
 import { createTestDatabase, testInfra, testNamespace } from '@supra/platform/testing';
+import { findProcess, perEvent, snapshot } from './cpu';
 import { benchMigration, nowMs } from './schema';
 
 const arg = (name: string, def: number): number => {
@@ -95,6 +96,23 @@ async function main(): Promise<void> {
   console.log(`steady ${STEADY_RATE}/s for ${STEADY_SECONDS}s: ${rows.length} applied, commit→applied p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms`);
 
   // Maximum rate: transactions of TX_SIZE events as fast as the producer can commit.
+  // CPU per event of every process involved, from /proc (empty where there is none).
+  const natsPid = findProcess((c) => c.includes('nats-server') && c.includes(String(new URL(infra.natsUrl).port || 4222)));
+  const cpuGroups = async () => {
+    const backends = (await consumerDb.asSystem((em) =>
+      em.query(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`),
+    )) as Array<{ pid: number; app: string }>;
+    const pg = (pred: (app: string) => boolean) => backends.filter((b) => pred(b.app)).map((b) => b.pid);
+    return {
+      'producer+relay': [process.pid],
+      consumer: child.pid ? [child.pid] : [],
+      'pg producer': pg((a) => a === 'bench_producer'),
+      'pg relay': pg((a) => a.startsWith('bench_producer-')),
+      'pg consumer': pg((a) => a.startsWith('bench_consumer')),
+      'nats-server': natsPid ? [natsPid] : [],
+    };
+  };
+  const cpuBefore = snapshot(await cpuGroups());
   const maxStart = nowMs();
   const base = seq;
   const writers = 2;
@@ -117,6 +135,9 @@ async function main(): Promise<void> {
   const maxMs = last - maxStart;
   const throughput = MAX_EVENTS / (maxMs / 1000);
   console.log(`max rate: ${MAX_EVENTS} events committed in ${(producedMs / 1000).toFixed(2)} s, all applied in ${(maxMs / 1000).toFixed(2)} s → ${throughput.toFixed(0)} events/s`);
+  const cpu = perEvent(cpuBefore, snapshot(await cpuGroups()), MAX_EVENTS);
+  const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
+  console.log(`CPU per event at max rate: ${Object.entries(cpu).map(([g, us]) => `${g} ${us.toFixed(0)} µs`).join(', ')}; total ${cpuTotal.toFixed(0)} µs`);
 
   // Exactly once: every event applied, none twice (seq is the primary key; the inbox agrees).
   const [{ n: inboxRows }] = await consumerDb.asSystem((em) => em.query(`SELECT count(*)::int AS n FROM bench_consumer.inbox`));
