@@ -15,6 +15,7 @@ const hashes = new Map<string, string>();
 function hashOf(text: string): string {
   let h = hashes.get(text);
   if (!h) {
+    if (hashes.size >= MAX_TRACKED_TEXTS) hashes.clear();
     h = createHash('sha1').update(text).digest('hex').slice(0, 16);
     hashes.set(text, h);
   }
