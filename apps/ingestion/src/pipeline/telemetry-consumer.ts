@@ -165,7 +165,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       filter_subject: Subjects.telemetryAll(this.ns),
       // Never give up on a message: malformed ones are dead-lettered by us, failed writes are infrastructure.
       max_deliver: -1,
-      ack_wait: nanos(60_000),
+      // Only this process gets redeliveries (a successor resets the durable), so a long wait costs nothing.
+      ack_wait: nanos(300_000),
       max_ack_pending: this.maxAckPending,
     });
   }
@@ -177,7 +178,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private async consumeSession(): Promise<string> {
     await this.resetConsumer();
     const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
-    const messages = await consumer.consume({ max_messages: Math.min(this.env.INGEST_BATCH_SIZE * 2, this.maxAckPending) });
+    // Pulls are bounded by bytes (batch messages carry 100 readings each), and the pump stops
+    // taking messages while two batches wait: what is delivered but unacked stays a few batches, well
+    // inside ack_wait, instead of max_ack_pending messages that would expire and come again.
+    // At least 8 MiB: a pull must fit a whole message (NATS' max_payload is 1 MiB by default).
+    const messages = await consumer.consume({ max_bytes: Math.max(this.env.INGEST_BATCH_BYTES * 2, 8 * 1024 ** 2) });
     this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
     const ended = new Promise<string>((r) => (this.endSession = r));
     this.log.log(`telemetry consumer on ${this.stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}, ${this.lanes.length} lanes`);
@@ -212,6 +217,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       }
       session.nextDelivery++;
       this.enqueue(m);
+      while (this.queue.length >= this.env.INGEST_BATCH_SIZE * 2 || this.queuedBytes >= this.env.INGEST_BATCH_BYTES * 2) {
+        if (this.stopped || session.broken) return;
+        await sleep(2);
+      }
     }
   }
 
