@@ -5,7 +5,7 @@ import { CustomerEvents, ConsumptionBillableV1, type BillableConsumptionData } f
 import { buildCloudEvent, encodeBinary, RpcClient, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
 import type { RequestContext } from '@supra/platform/tenancy';
-import { createTestDatabase, testInfra, testNamespace, type TestDatabase } from '@supra/platform/testing';
+import { createTestDatabase, testInfra, testNamespace, until, type TestDatabase } from '@supra/platform/testing';
 import { billingService, type BillingEnv } from '../src/service.definition';
 import demoSchedule from '../src/tariffs/rating/fixtures/demo-schedule.json';
 
@@ -78,15 +78,7 @@ export async function startBilling(extraEnv: Record<string, string> = {}): Promi
   return h;
 }
 
-export async function until<T>(fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until };
 
 /** Sets up the tenant: fiscal data with the demo CSD and the demo tariff schedule. */
 export async function setUpTenant(h: Harness, extra: Record<string, unknown> = {}): Promise<void> {

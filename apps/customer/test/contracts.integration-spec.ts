@@ -1,5 +1,6 @@
 import { Streams, Subjects } from '@supra/platform/messaging';
-import { startCustomer, address, eventually, type CustomerHarness } from './support';
+import { until } from '@supra/platform/testing';
+import { startCustomer, address, type CustomerHarness } from './support';
 
 describe('customer tomas and contracts (RPC, real PostgreSQL and NATS)', () => {
   let h: CustomerHarness;
@@ -18,14 +19,14 @@ describe('customer tomas and contracts (RPC, real PostgreSQL and NATS)', () => {
 
   /** The last event of a type for this tenant, read back from the CUSTOMER stream. */
   const lastInStream = (type: string) =>
-    eventually(async () => {
+    until(async () => {
       try {
         const m = await h.rt.nats.jsm.streams.getMessage(Streams.forContext(h.ns, 'customer'), { last_by_subj: Subjects.event(h.ns, 'tenant-a', type) });
         return m ? { headers: m.header, data: m.json<any>() } : undefined;
       } catch {
         return undefined;
       }
-    });
+    }, `${type} in the stream`, 10_000, 100);
 
   const outboxTypes = async (subject: string) =>
     ((await h.rt.db.system.query(`SELECT type FROM customer.outbox WHERE subject = $1 ORDER BY seq`, [subject])) as Array<{ type: string }>).map((r) => r.type);

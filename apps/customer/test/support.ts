@@ -55,17 +55,6 @@ export async function startCustomer(): Promise<CustomerHarness> {
   };
 }
 
-/** Polls until `fn` returns a truthy value or the time runs out. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export const address = (over: Record<string, unknown> = {}) => ({
   street: 'Av. Constituyentes',
   exteriorNumber: '120',

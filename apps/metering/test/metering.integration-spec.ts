@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, testInfra, testNamespace, type TestDatabase } from '@supra/platform/testing';
+import { createTestDatabase, testInfra, testNamespace, until, type TestDatabase } from '@supra/platform/testing';
 import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
 import { buildCloudEvent, encodeBinary, RpcClient, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { findTenancyViolations } from '@supra/platform/database';
@@ -11,15 +11,6 @@ import { ReadingsService } from '../src/readings/readings.service';
 const TENANT = randomUUID();
 const ctx: RequestContext = { tenantId: TENANT, tenantSlug: 'demo', userId: 'op-1', permissions: ['*'] };
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 describe('metering service', () => {
   let tdb: TestDatabase;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, testInfra, testNamespace, type TestDatabase } from '@supra/platform/testing';
+import { createTestDatabase, testInfra, testNamespace, until, type TestDatabase } from '@supra/platform/testing';
 import { bootstrapService, type ServiceRuntime } from '@supra/platform/runtime';
 import { buildCloudEvent, encodeBinary, RpcClient, Streams, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import type { RequestContext } from '@supra/platform/tenancy';
@@ -15,15 +15,6 @@ const TENANT = randomUUID();
 const SLUG = 'demo';
 const ctx: RequestContext = { tenantId: TENANT, tenantSlug: SLUG, userId: 'op-7', permissions: ['*'] };
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 const milli = (m3: string) => Math.round(Number(m3) * 1000);
 

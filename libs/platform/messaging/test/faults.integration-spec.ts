@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, startPrivateNatsServer, testNamespace, type PrivateNatsServer, type TestDatabase } from '@supra/platform/testing';
+import { createTestDatabase, startPrivateNatsServer, testNamespace, until, type PrivateNatsServer, type TestDatabase } from '@supra/platform/testing';
 import { TenantContext } from '@supra/platform/tenancy';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { JetStreamServer, NatsClient, Outbox, OutboxRelay, Streams, ensureDlqStream } from '../src';
-import { makeDb, until } from './fixtures';
+import { makeDb } from './fixtures';
 
 const TENANT = randomUUID();
 const TYPE = 'customer.toma.created.v1';
@@ -84,12 +84,12 @@ describe('messaging under faults', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    await until(() => written >= 600, 30_000, 'first events written');
+    await until(() => written >= 600, 'first events written', 30_000);
     await natsServer.stop();
     await new Promise((r) => setTimeout(r, 1500));
     await natsServer.start();
     await writer;
-    await until(async () => (await tally(consumer)).total >= N, 60_000, 'all events applied after the restart');
+    await until(async () => (await tally(consumer)).total >= N, 'all events applied after the restart', 60_000);
     await new Promise((r) => setTimeout(r, 500));
     const t = await tally(consumer);
     expect(t).toEqual({ keys: N, total: N, dup: 0 });
@@ -127,8 +127,8 @@ describe('messaging under faults', () => {
       });
     const first = spawnRelay();
     const stream = Streams.forContext(ns, 'customer');
-    await until(async () => (await nats.jsm.streams.info(stream).catch(() => null))?.state.messages === N, 60_000, 'relay published the batch');
-    await until(async () => (await tally(consumer)).total === N, 30_000, 'consumer applied the batch');
+    await until(async () => (await nats.jsm.streams.info(stream).catch(() => null))?.state.messages === N, 'relay published the batch', 60_000);
+    await until(async () => (await tally(consumer)).total === N, 'consumer applied the batch', 30_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     await locker.query('ROLLBACK');
@@ -140,7 +140,7 @@ describe('messaging under faults', () => {
     await until(async () => {
       const r = await producer.asSystem((em) => em.query(`SELECT count(*)::int AS n FROM prod_kill.outbox WHERE sent_at IS NULL`));
       return r[0].n === 0;
-    }, 60_000, 'second relay marked everything sent');
+    }, 'second relay marked everything sent', 60_000);
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
     await new Promise((r) => setTimeout(r, 300));

@@ -25,12 +25,3 @@ export async function makeDb(url: string, schema: string): Promise<ServiceDataba
   await db.connect();
   return db;
 }
-
-export async function until(pred: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, AckPolicy } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import { createTestDatabase, testInfra, testNamespace, type TestDatabase } from '@supra/platform/testing';
+import { createTestDatabase, testInfra, testNamespace, until, type TestDatabase } from '@supra/platform/testing';
 import { DomainError } from '@supra/platform/errors';
 import { TenantContext } from '@supra/platform/tenancy';
 import type { ServiceDatabase } from '@supra/platform/database';
 import { fromMsgHdrs, JetStreamServer, NatsClient, Outbox, OutboxRelay, Streams, Subjects, ensureDlqStream } from '../src';
-import { makeDb, until } from './fixtures';
+import { makeDb } from './fixtures';
 
 const TENANT = randomUUID();
 const ctx = { tenantId: TENANT, tenantSlug: 'demo' };
@@ -103,14 +103,14 @@ describe('outbox → JetStream → inbox', () => {
       ),
     ).rejects.toThrow('rollback');
     await emit('after-ghost');
-    await until(async () => (await count('after-ghost')) === 1, 10_000, 'after-ghost applied');
+    await until(async () => (await count('after-ghost')) === 1, 'after-ghost applied', 10_000);
     expect(await count('ghost')).toBe(0);
     expect(calls.get('ghost')).toBeUndefined();
   });
 
   it('applies an event exactly once when the handler fails twice and then succeeds', async () => {
     await emit('flaky-1');
-    await until(async () => (await count('flaky-1')) === 1, 15_000, 'flaky-1 applied');
+    await until(async () => (await count('flaky-1')) === 1, 'flaky-1 applied', 15_000);
     expect(calls.get('flaky-1')).toBe(3);
     const inbox = await consumerDb.withTenant(TENANT, (em) => em.query(`SELECT count(*)::int AS n FROM consumer.inbox WHERE type = $1`, [TYPE]));
     expect(inbox[0].n).toBeGreaterThanOrEqual(1);
@@ -121,7 +121,7 @@ describe('outbox → JetStream → inbox', () => {
     h.set('ce-id', 'broken-1');
     h.set('ce-type', TYPE); // no ce-specversion, no ce-source
     await nats.js.publish(Subjects.event(ns, 'demo', TYPE), new TextEncoder().encode('{"key":"x"}'), { headers: h });
-    await until(async () => (await dlqMessages()).some((m) => m.headers['ce-id'] === 'broken-1'), 10_000, 'dead letter');
+    await until(async () => (await dlqMessages()).some((m) => m.headers['ce-id'] === 'broken-1'), 'dead letter', 10_000);
     const dl = (await dlqMessages()).find((m) => m.headers['ce-id'] === 'broken-1')!;
     expect(dl.subject).toBe(Subjects.dlq(ns, 'consumer', 'consumer__customer_person_created_v1'));
     expect(dl.headers['supra-dlq-code']).toMatch(/^MESSAGING\./);
@@ -133,7 +133,7 @@ describe('outbox → JetStream → inbox', () => {
   it('dead-letters data that fails validation, and a non-retryable domain error, without retrying', async () => {
     await TenantContext.run(ctx, () => producerDb.tx(() => new Outbox('producer', 'producer').add({ type: TYPE, subject: 'bad', data: { key: 42 } })));
     await emit('reject');
-    await until(async () => (await dlqMessages()).filter((m) => ['MESSAGING.DATA_INVALID', 'CONSUMER.REJECTED'].includes(m.headers['supra-dlq-code'])).length === 2, 10_000, 'two dead letters');
+    await until(async () => (await dlqMessages()).filter((m) => ['MESSAGING.DATA_INVALID', 'CONSUMER.REJECTED'].includes(m.headers['supra-dlq-code'])).length === 2, 'two dead letters', 10_000);
     const dls = await dlqMessages();
     expect(dls.find((m) => m.headers['supra-dlq-code'] === 'MESSAGING.DATA_INVALID')!.headers['supra-dlq-reason']).toContain('key');
     expect(dls.find((m) => m.headers['supra-dlq-code'] === 'CONSUMER.REJECTED')!.headers['supra-dlq-reason']).toBe('business rule says no');
@@ -142,7 +142,7 @@ describe('outbox → JetStream → inbox', () => {
 
   it('dead-letters after max_deliver attempts with the failure reason and original headers', async () => {
     const ce = await emit('always-fails');
-    await until(async () => (await dlqMessages()).some((m) => m.headers['ce-id'] === ce.id), 15_000, 'poison dead letter');
+    await until(async () => (await dlqMessages()).some((m) => m.headers['ce-id'] === ce.id), 'poison dead letter', 15_000);
     const dl = (await dlqMessages()).find((m) => m.headers['ce-id'] === ce.id)!;
     expect(dl.headers['supra-dlq-code']).toBe('MESSAGING.HANDLER_FAILED');
     expect(dl.headers['supra-dlq-reason']).toContain('gave up after 4 deliveries: never works');
@@ -153,18 +153,18 @@ describe('outbox → JetStream → inbox', () => {
 
   it('a relay that published but never marked sent republishes without any duplicate downstream', async () => {
     for (let i = 0; i < 20; i++) await emit(`replay-${i}`);
-    await until(async () => (await count('replay-19')) === 1, 10_000, 'replay applied');
+    await until(async () => (await count('replay-19')) === 1, 'replay applied', 10_000);
     // As if the relay died after JetStream acked but before its UPDATE committed.
     await producerDb.asSystem((em) => em.query(`UPDATE producer.outbox SET sent_at = NULL WHERE subject LIKE 'replay-%'`));
     const before = relay.metrics.duplicates;
-    await until(async () => relay.metrics.duplicates - before >= 20, 10_000, 'republished as duplicates');
+    await until(async () => relay.metrics.duplicates - before >= 20, 'republished as duplicates', 10_000);
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 20; i++) expect(await count(`replay-${i}`)).toBe(1);
   });
 
   it('a redelivered event already in the inbox is a no-op even past the JetStream duplicate window', async () => {
     const ce = await emit('redeliver');
-    await until(async () => (await count('redeliver')) === 1, 10_000, 'redeliver applied');
+    await until(async () => (await count('redeliver')) === 1, 'redeliver applied', 10_000);
     // Publish the very same CloudEvent again without a Nats-Msg-Id (JetStream cannot dedup it).
     const row = await producerDb.asSystem((em) => em.query(`SELECT event FROM producer.outbox WHERE id = $1`, [ce.id]));
     const { encodeBinary } = await import('../src');
@@ -174,7 +174,7 @@ describe('outbox → JetStream → inbox', () => {
     for (const [k, v] of Object.entries(headers)) h.set(k, v);
     await nats.js.publish(Subjects.event(ns, 'demo', TYPE), payload, { headers: h });
     await emit('redeliver-marker');
-    await until(async () => (await count('redeliver-marker')) === 1, 10_000, 'marker applied');
+    await until(async () => (await count('redeliver-marker')) === 1, 'marker applied', 10_000);
     expect(await count('redeliver')).toBe(1);
     expect(server.stats.duplicates).toBeGreaterThanOrEqual(1);
   });
@@ -188,7 +188,7 @@ describe('outbox → JetStream → inbox', () => {
     for (const [k, v] of Object.entries(headers)) h.set(k, v);
     await Promise.all([0, 1, 2].map(() => nats.js.publish(Subjects.event(ns, 'demo', TYPE), payload, { headers: h })));
     await emit('twice-marker');
-    await until(async () => (await count('twice-marker')) === 1, 10_000, 'marker applied');
+    await until(async () => (await count('twice-marker')) === 1, 'marker applied', 10_000);
     expect(await count('twice')).toBe(1);
     expect(calls.get('twice')).toBe(1);
   });
