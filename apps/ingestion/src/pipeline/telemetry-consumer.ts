@@ -178,11 +178,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private async consumeSession(): Promise<string> {
     await this.resetConsumer();
     const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
-    // Pulls are bounded by bytes (batch messages carry 100 readings each), and the pump stops
-    // taking messages while two batches wait: what is delivered but unacked stays a few batches, well
-    // inside ack_wait, instead of max_ack_pending messages that would expire and come again.
-    // At least 8 MiB: a pull must fit a whole message (NATS' max_payload is 1 MiB by default).
-    const messages = await consumer.consume({ max_bytes: Math.max(this.env.INGEST_BATCH_BYTES * 2, 8 * 1024 ** 2) });
+    // The pump stops taking messages while two batches wait, so what is delivered but unacked stays
+    // the client's buffer plus a few batches, well inside ack_wait (not max_ack_pending messages that
+    // would expire and come again). Not max_bytes: a pull whose remaining bytes cannot fit the next
+    // message ends only when it expires (a 30 s stall seen in the bench).
+    const messages = await consumer.consume({ max_messages: Math.min(this.env.INGEST_BATCH_SIZE, this.maxAckPending) });
     this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
     const ended = new Promise<string>((r) => (this.endSession = r));
     this.log.log(`telemetry consumer on ${this.stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}, ${this.lanes.length} lanes`);
