@@ -53,6 +53,15 @@ export class IngestionEnv extends BaseServiceEnv {
   @IsInt() @Min(0)
   SUMMARY_GRACE_MIN: number = 30;
 
+  /**
+   * A (meter, day) is summarized only when no write has marked it for this long (database clock),
+   * so a replay or backfill is summarized once at the end, not after every batch; 0 = at once.
+   * Writes refresh a mark at most every 15 s (MARK_REFRESH_S), so a value above that is needed for
+   * the effect.
+   */
+  @IsInt() @Min(0)
+  SUMMARY_SETTLE_S: number = 60;
+
   /** An interval without readings longer than this counts as a gap. */
   @IsInt() @Min(1)
   SUMMARY_GAP_MIN: number = 60;

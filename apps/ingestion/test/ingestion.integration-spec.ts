@@ -209,6 +209,12 @@ describe('ingestion: telemetry into telemetry.readings', () => {
     await publish(h, 'demo', 'gw-sum', { readings });
     await until('day stored', () => countReadings(h, `meter_id = 'SIM-5' AND ts >= '2026-11-20T06:00:00Z' AND ts < '2026-11-21T06:00:00Z'`), (n) => n === 21);
     const summaries = h.rt.app.get(MeterDaySummaries);
+    const sim5Events = `SELECT 1 FROM telemetry.outbox WHERE type = 'ingestion.meter-day.summarized.v1' AND event->'data'->>'meterId' = 'SIM-5'`;
+    // Just written: not settled yet (SUMMARY_SETTLE_S), so not summarized even though the day has ended.
+    await summaries.summarizeDue(Date.parse('2026-11-21T07:00:00Z'));
+    expect(await q(h, sim5Events)).toHaveLength(0);
+    const settle = () => h.admin.query(`UPDATE telemetry.summary_dirty SET marked_at = now() - interval '2 minutes' WHERE meter_id = 'SIM-5'`);
+    await settle();
     const n = await summaries.summarizeDue(Date.parse('2026-11-21T07:00:00Z'));
     expect(n).toBeGreaterThanOrEqual(1);
     const events = await q<{ type: string; event: { data: Record<string, unknown>; tenantid: string } }>(
@@ -236,6 +242,7 @@ describe('ingestion: telemetry into telemetry.readings', () => {
     // A late reading for that day: summarized again with a higher revision.
     await publish(h, 'demo', 'SIM-5', { ts: iso(dayStartUtc + 11 * HOUR), registerM3: 100.105 });
     await until('late reading', () => countReadings(h, `meter_id = 'SIM-5' AND register_m3 = 100.105`), (c) => c === 1);
+    await settle();
     await summaries.summarizeDue(Date.parse('2026-11-23T07:00:00Z'));
     const rev = await q<{ revision: number; readings: number }>(
       h,

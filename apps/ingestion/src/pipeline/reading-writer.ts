@@ -27,6 +27,8 @@ const FUTURE = flagBit('future');
 const DECREASE = flagBit('register_decrease');
 const ROLLOVER = flagBit('rollover');
 export const REPLAYED = flagBit('replayed');
+/** How stale a day's dirty mark may get while the day is written; SUMMARY_SETTLE_S must be larger. */
+export const MARK_REFRESH_S = 15;
 
 /**
  * Moves the staged rows into place in one statement: unknown (or removed) meters to quarantine;
@@ -73,7 +75,11 @@ WITH s AS (
   INSERT INTO telemetry.summary_dirty (tenant_id, meter_id, day)
   SELECT DISTINCT ins.tenant_id, ins.meter_id, (ins.ts AT TIME ZONE t.time_zone)::date
     FROM ins JOIN telemetry.tenants t ON t.tenant_id = ins.tenant_id
-  ON CONFLICT DO NOTHING RETURNING 1
+  -- A day already marked is refreshed at most every MARK_REFRESH_S: the summarizer waits until a day's
+  -- marks are SUMMARY_SETTLE_S old, so a day still being written is summarized once, not after every batch.
+  ON CONFLICT (tenant_id, meter_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+   WHERE telemetry.summary_dirty.marked_at < EXCLUDED.marked_at - interval '${MARK_REFRESH_S} seconds'
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM q)::int AS quarantined,
        (SELECT count(*) FROM upd)::int AS updated, (SELECT count(*) FROM dirty)::int AS dirty`;

@@ -106,8 +106,10 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
           `SELECT d.tenant_id, t.slug, t.time_zone, d.meter_id, d.day::text AS day
              FROM telemetry.summary_dirty d JOIN telemetry.tenants t ON t.tenant_id = d.tenant_id
             WHERE ((d.day + 1)::timestamp AT TIME ZONE t.time_zone) + make_interval(mins => $2) <= $1
+              -- Settled: not marked by a write lately (marks carry the database clock).
+              AND d.marked_at <= now() - make_interval(secs => $4)
             ORDER BY d.tenant_id LIMIT $3`,
-          [new Date(now).toISOString(), this.env.SUMMARY_GRACE_MIN, limit],
+          [new Date(now).toISOString(), this.env.SUMMARY_GRACE_MIN, limit, this.env.SUMMARY_SETTLE_S],
         ),
       )) as DueRow[];
       if (!due.length) return total;

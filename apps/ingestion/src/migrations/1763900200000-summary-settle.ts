@@ -1,0 +1,18 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { runAll } from '@supra/platform/database';
+
+/**
+ * When a day's mark was last refreshed by a write: a day still being written (a replay, a
+ * backfill) is summarized once it has been quiet for SUMMARY_SETTLE_S, not again after every batch.
+ */
+export class SummarySettle1763900200000 implements MigrationInterface {
+  name = 'SummarySettle1763900200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await runAll(q, [`ALTER TABLE telemetry.summary_dirty ADD COLUMN marked_at timestamptz NOT NULL DEFAULT now()`]);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await runAll(q, [`ALTER TABLE telemetry.summary_dirty DROP COLUMN marked_at`]);
+  }
+}
