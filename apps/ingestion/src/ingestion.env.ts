@@ -56,11 +56,11 @@ export class IngestionEnv extends BaseServiceEnv {
   /**
    * A (meter, day) is summarized only when no write has marked it for this long (database clock),
    * so a replay or backfill is summarized once at the end, not after every batch; 0 = at once.
-   * Writes refresh a mark at most every 15 s (MARK_REFRESH_S), so a value above that is needed for
+   * Writes refresh a mark at most every 60 s (MARK_REFRESH_S), so a value above that is needed for
    * the effect.
    */
   @IsInt() @Min(0)
-  SUMMARY_SETTLE_S: number = 60;
+  SUMMARY_SETTLE_S: number = 180;
 
   /** An interval without readings longer than this counts as a gap. */
   @IsInt() @Min(1)

@@ -213,7 +213,7 @@ describe('ingestion: telemetry into telemetry.readings', () => {
     // Just written: not settled yet (SUMMARY_SETTLE_S), so not summarized even though the day has ended.
     await summaries.summarizeDue(Date.parse('2026-11-21T07:00:00Z'));
     expect(await q(h, sim5Events)).toHaveLength(0);
-    const settle = () => h.admin.query(`UPDATE telemetry.summary_dirty SET marked_at = now() - interval '2 minutes' WHERE meter_id = 'SIM-5'`);
+    const settle = () => h.admin.query(`UPDATE telemetry.summary_dirty SET marked_at = now() - interval '10 minutes' WHERE meter_id = 'SIM-5'`);
     await settle();
     const n = await summaries.summarizeDue(Date.parse('2026-11-21T07:00:00Z'));
     expect(n).toBeGreaterThanOrEqual(1);

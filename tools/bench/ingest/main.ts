@@ -20,7 +20,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RAW_MSGS = quick ? 60_000 : 300_000; // = SINGLE_READINGS
 const SINGLE_READINGS = quick ? 60_000 : 300_000;
 const BATCH_READINGS = quick ? 300_000 : 2_000_000;
-const REPLAY_METERS = quick ? 4_000 : 400_000; // × 96 readings (24 h of 15-minute readings)
+const argN = (name: string): number | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : undefined;
+};
+// × 96 readings (24 h of 15-minute readings); --replay-meters N runs a quick mode with a larger replay.
+const REPLAY_METERS = argN('--replay-meters') ?? (quick ? 4_000 : 400_000);
 const P99_RATE = 20_000;
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;

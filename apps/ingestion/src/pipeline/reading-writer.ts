@@ -28,7 +28,7 @@ const DECREASE = flagBit('register_decrease');
 const ROLLOVER = flagBit('rollover');
 export const REPLAYED = flagBit('replayed');
 /** How stale a day's dirty mark may get while the day is written; SUMMARY_SETTLE_S must be larger. */
-export const MARK_REFRESH_S = 15;
+export const MARK_REFRESH_S = 60;
 
 /**
  * Moves the staged rows into place in one statement: unknown (or removed) meters to quarantine;
