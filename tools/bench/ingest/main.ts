@@ -29,6 +29,9 @@ const REPLAY_METERS = argN('--replay-meters') ?? (quick ? 4_000 : 400_000);
 const P99_RATE = 20_000;
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;
+// The stream must hold the whole replay: it runs with limits retention and discard-old, so a backlog
+// beyond max bytes is removed unconsumed (a 100,000-meter replay in a 0.5 GiB stream lost 6,244 messages).
+const streamBytes = Math.max((quick ? 0.5 : 4) * 1024 ** 3, REPLAY_METERS * 96 * 2 * 90);
 
 function publisher(args: string[]): Promise<{ readings: number; ms: number }> {
   return new Promise((resolve, reject) => {
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
     log(`raw COPY into a partitioned table with its key, ${LANES} connections: ${Math.round(rawCopy)} rows/s`);
 
     const rt = await bootstrapService(ingestionService, {
-      envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', INGEST_QUOTA_RPS: '0', INGEST_WRITE_LANES: String(LANES), TELEMETRY_STREAM_MAX_BYTES: String((quick ? 0.5 : 4) * 1024 ** 3) },
+      envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', INGEST_QUOTA_RPS: '0', INGEST_WRITE_LANES: String(LANES), TELEMETRY_STREAM_MAX_BYTES: String(streamBytes) },
     });
     const ctx = { tenantId: randomUUID(), tenantSlug: 'bench' };
     const rpc = new RpcClient(nats, ns, 120_000);
