@@ -51,11 +51,8 @@ WITH s AS (
 ), w AS (
   SELECT s.*, lag(register_m3) OVER (PARTITION BY tenant_id, meter_id ORDER BY ts) AS prev_batch FROM s WHERE known
 ), p AS (
-  SELECT w.*, COALESCE(prev_batch, CASE WHEN last_ts IS NULL OR ts > last_ts THEN last_register_m3
-           -- A key already stored will not be inserted: skip the search below, which cannot prune partitions
-           -- and probes every daily partition before ts (an equality probe is pruned to one).
-           WHEN EXISTS (SELECT 1 FROM telemetry.readings r WHERE r.tenant_id = w.tenant_id AND r.meter_id = w.meter_id AND r.ts = w.ts) THEN NULL
-           ELSE (SELECT r.register_m3 FROM telemetry.readings r
+  SELECT w.*, COALESCE(prev_batch, CASE WHEN last_ts IS NULL OR ts > last_ts THEN last_register_m3 ELSE
+           (SELECT r.register_m3 FROM telemetry.readings r
              WHERE r.tenant_id = w.tenant_id AND r.meter_id = w.meter_id AND r.ts < w.ts ORDER BY r.ts DESC LIMIT 1) END) AS prev
     FROM w
 ), ins AS (
