@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@supra/platform/testing';
 import { TenantContext } from '@supra/platform/tenancy';
-import { findTenancyViolations, runAll, ServiceDatabase, tenantRlsSql } from '../src';
+import { findTenancyViolations, ServiceDatabase } from '../src';
+import { tenantTableMigration } from './fixtures';
 
-class Notes1700000000000 implements MigrationInterface {
-  name = 'Notes1700000000000';
-  async up(q: QueryRunner): Promise<void> {
-    await runAll(q, [
-      `CREATE TABLE rlstest.notes (id serial PRIMARY KEY, tenant_id uuid NOT NULL, body text NOT NULL)`,
-      ...tenantRlsSql('rlstest.notes'),
-    ]);
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE rlstest.notes');
-  }
-}
+const Notes1700000000000 = tenantTableMigration('Notes1700000000000', 'rlstest.notes', 'body text NOT NULL');
 
 describe('row-level security', () => {
   const A = randomUUID();

@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@supra/platform/testing';
-import { runAll, ServiceDatabase, tenantRlsSql } from '../src';
+import { ServiceDatabase } from '../src';
+import { tenantTableMigration } from './fixtures';
 
-class Items1700000000000 implements MigrationInterface {
-  name = 'Items1700000000000';
-  async up(q: QueryRunner): Promise<void> {
-    await runAll(q, [
-      `CREATE TABLE sctest.items (id serial PRIMARY KEY, tenant_id uuid NOT NULL, label text NOT NULL)`,
-      ...tenantRlsSql('sctest.items'),
-    ]);
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE sctest.items');
-  }
-}
+const Items1700000000000 = tenantTableMigration('Items1700000000000', 'sctest.items', 'label text NOT NULL');
 
 describe('statement cache', () => {
   const A = randomUUID();
