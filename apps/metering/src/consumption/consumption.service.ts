@@ -35,7 +35,7 @@ import type { MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
 import { SettingsService } from '../settings/settings.service';
 import { meteringError } from '../shared/metering.errors';
-import { iso, one, rows } from '../shared/sql';
+import { iso, one, pageOf, rows } from '../shared/sql';
 import { chainConsumption, consumptionSeries, settleEstimated, settleMeasured, type ChainReading } from './billable';
 
 /** Earlier meter-days loaded for the smart VEE rules (the longest window they look at, plus margin). */
@@ -322,15 +322,8 @@ export class ConsumptionService {
   }
 
   private page<R, V>(q: ListTomaReadingsRequest, table: string, columns: string, timeColumn: string, order: string, map: (r: R) => V): Promise<Page<V>> {
-    return this.db.tx(async (em) => {
-      const size = q.size ?? 50;
-      const page = q.page ?? 1;
-      const params = [q.id, q.from ?? null, q.to ?? null];
-      const where = `toma_id = $1 AND ($2::timestamptz IS NULL OR ${timeColumn} >= $2) AND ($3::timestamptz IS NULL OR ${timeColumn} < $3)`;
-      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.${table} WHERE ${where}`, params);
-      const list = await rows<R>(em, `SELECT ${columns} FROM metering.${table} WHERE ${where} ORDER BY ${order} LIMIT ${size} OFFSET ${(page - 1) * size}`, params);
-      return { data: list.map(map), page: { number: page, size, total: Number(total?.n ?? 0) } };
-    });
+    const where = `toma_id = $1 AND ($2::timestamptz IS NULL OR ${timeColumn} >= $2) AND ($3::timestamptz IS NULL OR ${timeColumn} < $3)`;
+    return this.db.tx((em) => pageOf(em, { table: `metering.${table}`, where, params: [q.id, q.from ?? null, q.to ?? null], order, columns }, q, map));
   }
 
   /**

@@ -10,7 +10,7 @@ import type { MeterRow } from '../meters/meters.service';
 import { BILLABLE_STATUSES, ReadingsService, type UsableReading } from '../readings/readings.service';
 import { Clock } from '../shared/clock';
 import { meteringError } from '../shared/metering.errors';
-import { iso, one, rows } from '../shared/sql';
+import { iso, one, pageOf, rows } from '../shared/sql';
 import { SettingsService } from '../settings/settings.service';
 
 interface FinalRow {
@@ -60,18 +60,8 @@ export class FinalReadingsService {
   }
 
   list(q: ListFinalReadingsQuery): Promise<Page<FinalReadingView>> {
-    return this.db.tx(async (em) => {
-      const size = q.size ?? 50;
-      const page = q.page ?? 1;
-      const status = q.status ?? 'pending';
-      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.final_readings WHERE status = $1`, [status]);
-      const list = await rows<FinalRow>(
-        em,
-        `SELECT ${COLUMNS} FROM metering.final_readings WHERE status = $1 ORDER BY effective_date, id LIMIT ${size} OFFSET ${(page - 1) * size}`,
-        [status],
-      );
-      return { data: list.map(toView), page: { number: page, size, total: Number(total?.n ?? 0) } };
-    });
+    const sql = { table: 'metering.final_readings', where: 'status = $1', params: [q.status ?? 'pending'], order: 'effective_date, id', columns: COLUMNS };
+    return this.db.tx((em) => pageOf(em, sql, q, (r: FinalRow) => toView(r)));
   }
 
   /** A field reader's final reading: recorded on the toma's meter (VEE runs); a usable one completes the request. */

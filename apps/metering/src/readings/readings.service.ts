@@ -26,7 +26,7 @@ import { validateReading, type RuleResult } from '../vee/validation-rules';
 import { MetersService, type MeterRow } from '../meters/meters.service';
 import { Clock } from '../shared/clock';
 import { meteringError } from '../shared/metering.errors';
-import { iso, one, rows } from '../shared/sql';
+import { iso, one, pageOf, rows } from '../shared/sql';
 import { SettingsService } from '../settings/settings.service';
 import { parseReadingsCsv } from './csv-import';
 
@@ -245,26 +245,14 @@ export class ReadingsService {
   }
 
   listForToma(q: ListTomaReadingsRequest): Promise<Page<ReadingView>> {
-    return this.db.tx(async (em) => {
-      const size = q.size ?? 50;
-      const page = q.page ?? 1;
-      const params = [q.id, q.from ?? null, q.to ?? null];
-      const where = `toma_id = $1 AND ($2::timestamptz IS NULL OR read_at >= $2) AND ($3::timestamptz IS NULL OR read_at < $3)`;
-      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.readings WHERE ${where}`, params);
-      const list = await rows<ReadingRow>(em, `SELECT * FROM metering.readings WHERE ${where} ORDER BY read_at DESC LIMIT ${size} OFFSET ${(page - 1) * size}`, params);
-      return { data: list.map(toView), page: { number: page, size, total: Number(total?.n ?? 0) } };
-    });
+    const where = `toma_id = $1 AND ($2::timestamptz IS NULL OR read_at >= $2) AND ($3::timestamptz IS NULL OR read_at < $3)`;
+    const sql = { table: 'metering.readings', where, params: [q.id, q.from ?? null, q.to ?? null], order: 'read_at DESC' };
+    return this.db.tx((em) => pageOf(em, sql, q, (r: ReadingRow) => toView(r)));
   }
 
   reviewQueue(q: ListReviewQueueQuery): Promise<Page<ReadingView>> {
-    return this.db.tx(async (em) => {
-      const size = q.size ?? 50;
-      const page = q.page ?? 1;
-      const status = q.status ?? 'flagged';
-      const total = await one<{ n: string }>(em, `SELECT count(*) AS n FROM metering.readings WHERE status = $1`, [status]);
-      const list = await rows<ReadingRow>(em, `SELECT * FROM metering.readings WHERE status = $1 ORDER BY created_at LIMIT ${size} OFFSET ${(page - 1) * size}`, [status]);
-      return { data: list.map(toView), page: { number: page, size, total: Number(total?.n ?? 0) } };
-    });
+    const sql = { table: 'metering.readings', where: 'status = $1', params: [q.status ?? 'flagged'], order: 'created_at' };
+    return this.db.tx((em) => pageOf(em, sql, q, (r: ReadingRow) => toView(r)));
   }
 
   approve(dto: ApproveReadingRequest): Promise<ReadingView> {
