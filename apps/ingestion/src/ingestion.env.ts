@@ -15,6 +15,14 @@ export class IngestionEnv extends BaseServiceEnv {
   @IsInt() @Min(1) @Max(3)
   INGEST_WRITE_LANES: number = 2;
 
+  /**
+   * How often each lane writes its meters' last state and the stream position it reflects; the
+   * stream is purged below that position. A new holder of the lease resumes from it, so a crash
+   * costs at most this long of telemetry delivered again (duplicates, absorbed).
+   */
+  @IsInt() @Min(1) @Max(600)
+  INGEST_STATE_FLUSH_S: number = 30;
+
   /** Readings later than now + this are stored with the `future` flag. */
   @IsInt() @Min(0)
   INGEST_FUTURE_TOLERANCE_S: number = 300;

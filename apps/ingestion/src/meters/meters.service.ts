@@ -4,6 +4,7 @@ import type { MeterInstalledData, MeterRemovedData, RegisterMeterInput, Register
 import { ServiceDatabase } from '@supra/platform/database';
 import { TenantContext } from '@supra/platform/tenancy';
 import { applyStaged, ensureStaging, forgetStaging, REPLAYED } from '../pipeline/reading-writer';
+import { METERS_EXCLUSIVE_SQL } from '../pipeline/lane-writer';
 import { TenantDirectory } from './tenant-directory';
 import { MetersErrors } from './meters.errors';
 
@@ -27,6 +28,7 @@ export class MetersService {
     if (!ctx?.tenantId || !slug) throw MetersErrors.tenantRequired();
     await this.ensureTenant(ctx.tenantId, slug, opts.timeZone);
     return this.db.tx(async (em) => {
+      await em.query(METERS_EXCLUSIVE_SQL);
       const ids = meters.map((m) => m.meterId);
       if (ids.length) {
         await em.query(
@@ -60,28 +62,31 @@ export class MetersService {
     if (data.deviceEui && data.deviceEui !== data.serial) inputs.push({ meterId: data.deviceEui, ...base });
     await this.register(inputs, { tenantSlug: slug });
     // A reinstalled id starts a new register history: forget the old last state.
-    await this.db.tx((em) =>
-      em.query(`UPDATE telemetry.meters SET last_ts = NULL, last_register_m3 = NULL WHERE meter_id = ANY($1) AND installed_at = $2`, [
+    await this.db.tx(async (em) => {
+      await em.query(METERS_EXCLUSIVE_SQL);
+      await em.query(`UPDATE telemetry.meters SET last_ts = NULL, last_register_m3 = NULL WHERE meter_id = ANY($1) AND installed_at = $2`, [
         inputs.map((i) => i.meterId),
         data.installedAt,
-      ]),
-    );
+      ]);
+    });
   }
 
   async onRemoved(data: MeterRemovedData): Promise<void> {
     const ids = [data.serial, ...(data.deviceEui ? [data.deviceEui] : [])];
-    await this.db.tx((em) =>
-      em.query(`UPDATE telemetry.meters SET removed_at = $2 WHERE meter_id = ANY($1) AND (meter_uuid IS NULL OR meter_uuid = $3)`, [
+    await this.db.tx(async (em) => {
+      await em.query(METERS_EXCLUSIVE_SQL);
+      await em.query(`UPDATE telemetry.meters SET removed_at = $2 WHERE meter_id = ANY($1) AND (meter_uuid IS NULL OR meter_uuid = $3)`, [
         ids,
         data.removedAt,
         data.meterId,
-      ]),
-    );
+      ]);
+    });
   }
 
   /** Replays the current tenant's quarantined readings whose meters are now known. */
   async replay(meterIds?: string[]): Promise<ReplayQuarantineReply> {
     return this.db.tx(async (em) => {
+      await em.query(METERS_EXCLUSIVE_SQL);
       const r = await this.replayIn(em, meterIds);
       const left = (await em.query(`SELECT count(*)::int AS n FROM telemetry.quarantine`)) as Array<{ n: number }>;
       return { replayed: r.replayed, stillQuarantined: left[0].n };

@@ -11,7 +11,7 @@ export class LeaseLostError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True while the lease's session still holds its advisory lock (run inside each write transaction). */
-export const LEASE_HELD_SQL = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1) AS held`;
+export const LEASE_HELD_EXPR = `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1)`;
 
 /**
  * One active telemetry consumer per stream (see README.md, "Acks"): a session-level advisory lock

@@ -23,7 +23,7 @@ describe('parseTelemetryMessage', () => {
       tenant: 'demo',
       invalid: [],
       readings: [
-        { meter: 'M1', tsMs: Date.parse('2026-11-23T11:00:00Z'), ts: '2026-11-23T11:00:00.000Z', registerM3: '123.456', flowLps: '0.021', battery: '87.50', signal: -97, alarms: 1 | 4, flags: 0 },
+        { meter: 'M1', tsMs: Date.parse('2026-11-23T11:00:00Z'), ts: '2026-11-23T11:00:00.000Z', registerM3: '123.456', registerL: 123_456, flowLps: '0.021', battery: '87.50', signal: -97, alarms: 1 | 4, flags: 0 },
       ],
     });
   });
@@ -33,6 +33,20 @@ describe('parseTelemetryMessage', () => {
     expect(r.ok && r.readings[0].registerM3).toBe('999999999.999');
     const r2 = parse('t-1.telemetry.demo.M1', { ts: '2026-11-23T05:00:00Z', registerM3: 0.1 + 0.2 });
     expect(r2.ok && r2.readings[0].registerM3).toBe('0.300');
+  });
+
+  it('keeps an instant already in canonical form and rewrites any other form or a rolled-over field', () => {
+    const ts = (v: string) => {
+      const r = parse('t-1.telemetry.demo.M1', { ts: v, registerM3: 1 });
+      return r.ok ? r.readings[0].ts : r;
+    };
+    expect(ts('2026-11-23T05:00:00.123Z')).toBe('2026-11-23T05:00:00.123Z');
+    expect(ts('2026-11-23T05:00:00Z')).toBe('2026-11-23T05:00:00.000Z');
+    expect(ts('2026-11-23T05:00:00.5-06:00')).toBe('2026-11-23T11:00:00.500Z');
+    // V8 reads a day past the month's end and hour 24 as later instants: the stored ts says which.
+    expect(ts('2026-04-31T10:15:00.000Z')).toBe('2026-05-01T10:15:00.000Z');
+    expect(ts('2026-11-05T24:00:00.000Z')).toBe('2026-11-06T00:00:00.000Z');
+    expect(ts('2026-01-31T10:15:00.000Z')).toBe('2026-01-31T10:15:00.000Z');
   });
 
   it('refuses more than litre resolution instead of rounding it away', () => {

@@ -9,6 +9,8 @@ export interface ParsedReading {
   ts: string;
   /** m3 with exactly 3 decimals, built from integer litres (never through float formatting). */
   registerM3: string;
+  /** The same register in integer litres. */
+  registerL: number;
   flowLps: string | null;
   battery: string | null;
   signal: number | null;
@@ -61,6 +63,20 @@ export function litresToM3(litres: number): string {
   return `${sign}${Math.floor(abs / 1000)}.${String(abs % 1000).padStart(3, '0')}`;
 }
 
+/**
+ * The instant as `toISOString()` would write it. Gateways mostly send that form already: then the
+ * string is kept (formatting a Date costs more than the rest of a reading's parse), unless its
+ * fields rolled over (V8 reads 02-30 as 03-02, 24:00 as the next day).
+ */
+function canonical(ts: string, tsMs: number): string {
+  if (ts.length === 24 && ts.charCodeAt(23) === 90 && ts.charCodeAt(19) === 46 && ts.charCodeAt(10) === 84) {
+    const day = (ts.charCodeAt(8) - 48) * 10 + ts.charCodeAt(9) - 48;
+    const hour = (ts.charCodeAt(11) - 48) * 10 + ts.charCodeAt(12) - 48;
+    if (hour < 24 && (day <= 28 || new Date(tsMs).getUTCDate() === day)) return ts;
+  }
+  return new Date(tsMs).toISOString();
+}
+
 /** A JSON number with at most `decimals` decimals, as an exact string; undefined when it has more. */
 function fixed(n: number, decimals: number): string | undefined {
   const scale = 10 ** decimals;
@@ -82,8 +98,9 @@ function parseReading(raw: unknown, meter: string, opts: ParseOptions): ParsedRe
   if (typeof r.registerM3 !== 'number' || !Number.isFinite(r.registerM3) || r.registerM3 < 0 || r.registerM3 >= 1e9) {
     return 'registerM3 must be a number in [0, 1e9)';
   }
-  const registerM3 = fixed(r.registerM3, 3);
-  if (registerM3 === undefined) return 'registerM3 has more than 3 decimals (litre resolution)';
+  const registerL = Math.round(r.registerM3 * 1000);
+  // JSON numbers are doubles: 123.456 * 1000 is 123456.00000000001; anything further off had more decimals.
+  if (Math.abs(r.registerM3 * 1000 - registerL) > 1e-6 * Math.max(1, r.registerM3)) return 'registerM3 has more than 3 decimals (litre resolution)';
   let flowLps: string | null = null;
   if (r.flowLps !== undefined && r.flowLps !== null) {
     if (typeof r.flowLps !== 'number' || !Number.isFinite(r.flowLps) || Math.abs(r.flowLps) >= 1e6) return 'flowLps must be a number in (-1e6, 1e6)';
@@ -108,7 +125,7 @@ function parseReading(raw: unknown, meter: string, opts: ParseOptions): ParsedRe
     }
   }
   const flags = tsMs > opts.nowMs + opts.futureToleranceMs ? flagBit('future') : 0;
-  return { meter, tsMs, ts: new Date(tsMs).toISOString(), registerM3, flowLps, battery, signal, alarms, flags };
+  return { meter, tsMs, ts: canonical(r.ts, tsMs), registerM3: litresToM3(registerL), registerL, flowLps, battery, signal, alarms, flags };
 }
 
 /**

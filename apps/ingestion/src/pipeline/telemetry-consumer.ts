@@ -5,15 +5,15 @@ import { ServiceDatabase } from '@supra/platform/database';
 import { ensureContextStream, ensureDlqStream, ensureStream, fromMsgHdrs, NatsClient, Streams, Subjects, toMsgHdrs } from '@supra/platform/messaging';
 import { SERVICE_ENV } from '@supra/platform/runtime';
 import { Metrics } from '@supra/platform/telemetry';
-import type { EntityManager } from 'typeorm';
 import type { IngestionEnv } from '../ingestion.env';
 import { TenantDirectory } from '../meters/tenant-directory';
 import { Clock } from './clock';
 import { parseTelemetryMessage, type ParsedReading } from './parse-telemetry';
-import { writeReadings, type TenantReadings } from './reading-writer';
+import { MARK_REFRESH_S, type TenantReadings, type WriteResult } from './reading-writer';
+import { isUniqueViolation, LaneWriter, type LaneWrite } from './lane-writer';
 import { TelemetryErrorCodes } from './telemetry.errors';
 import { TenantQuotas } from './token-bucket';
-import { ConsumerLease, LEASE_HELD_SQL, LeaseLostError } from './consumer-lease';
+import { ConsumerLease, LeaseLostError } from './consumer-lease';
 
 export const TELEMETRY_DURABLE = 'ingestion__telemetry';
 export const TELEMETRY_DLQ_CONSUMER = 'telemetry';
@@ -70,6 +70,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private lanes: Array<Promise<void>>;
   private wake?: () => void;
   private queuedBytes = 0;
+  /** The session's meter state and write path (see README.md, "Meter state"). */
+  private writer?: LaneWriter;
+  private streamCreated = '';
+  private lastFlushAt = 0;
+  private purgedBelow = 0;
   readonly stats = { messages: 0, readings: 0, inserted: 0, duplicates: 0, quarantined: 0, deadLettered: 0, quotaDelayed: 0, batches: 0, retries: 0 };
 
   constructor(
@@ -108,6 +113,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       maxAgeMs: this.env.TELEMETRY_STREAM_MAX_AGE_H * 3600_000,
       maxBytes: this.env.TELEMETRY_STREAM_MAX_BYTES,
       duplicateWindowMs: this.env.TELEMETRY_DUPLICATE_WINDOW_S * 1000,
+      // A full stream refuses new telemetry (the gateways retry) instead of dropping unconsumed
+      // readings; what is written is purged by us (see README.md, "Stream").
+      discard: 'new',
     });
     await ensureDlqStream(jsm, this.ns);
     // The relay publishes our events but does not create the producing context's stream.
@@ -147,16 +155,32 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * Recreates the durable at its ack floor, so everything not yet acknowledged (by a SIGKILLed
-   * predecessor, or individually acked under an older policy) is delivered again, to us only.
+   * Recreates the durable where the written meter state stands (`telemetry.consumer_state`; the ack
+   * floor before any state was written), so everything after it (not committed by a SIGKILLed
+   * predecessor, or committed but not yet in the state) is delivered again, to us only.
    */
   private async resetConsumer(): Promise<void> {
     const jsm = this.nats.jsm;
+    this.streamCreated = String((await jsm.streams.info(this.stream)).created);
     const info = await jsm.consumers.info(this.stream, TELEMETRY_DURABLE).catch((e: Error) => {
       if (/not found/i.test(e.message)) return undefined;
       throw e;
     });
-    const floor = info?.ack_floor.stream_seq ?? 0;
+    const positions = (await this.db.asSystem((em) => em.query(`SELECT stream_created, stream_seq::text AS seq FROM telemetry.consumer_state`))) as Array<{
+      stream_created: string;
+      seq: string;
+    }>;
+    // Rows of an earlier stream of the same name (deleted and created again) do not apply.
+    const ours = positions.length > 0 && positions.every((p) => p.stream_created === this.streamCreated);
+    const floor = ours ? Math.min(...positions.map((p) => Number(p.seq))) : (info?.ack_floor.stream_seq ?? 0);
+    // One row per current lane, all at the resume point: each then moves only when its lane writes its state.
+    await this.db.asSystem(async (em) => {
+      await em.query(`DELETE FROM telemetry.consumer_state`);
+      await em.query(
+        `INSERT INTO telemetry.consumer_state (lane, stream_created, stream_seq) SELECT l, $1, $2 FROM generate_series(0, $3 - 1) AS l`,
+        [this.streamCreated, floor, this.lanes.length],
+      );
+    });
     if (info) await jsm.consumers.delete(this.stream, TELEMETRY_DURABLE);
     await jsm.consumers.add(this.stream, {
       durable_name: TELEMETRY_DURABLE,
@@ -177,6 +201,13 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
 
   private async consumeSession(): Promise<string> {
     await this.resetConsumer();
+    const lanes = this.lanes.length;
+    const markSkipMs = Math.min(MARK_REFRESH_S, this.env.SUMMARY_SETTLE_S / 3) * 1000;
+    const writer = new LaneWriter(lanes, (m) => laneOf(m, lanes), markSkipMs, () => this.lease.pid);
+    await this.db.asSystem((em) => writer.start(em));
+    this.writer = writer;
+    this.lastFlushAt = Date.now();
+
     const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
     // The pump stops taking messages while two batches wait, so what is delivered but unacked stays
     // the client's buffer plus a few batches, well inside ack_wait (not max_ack_pending messages that
@@ -200,6 +231,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await Promise.all(this.lanes);
     for (const t of this.held.values()) if (t) clearTimeout(t);
     this.held.clear();
+    this.writer = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
     return why;
@@ -372,21 +404,30 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Dead letters are persisted (DLQ stream) before their originals are acknowledged or terminated.
     await Promise.all(dead.map((d) => this.retry('dead-letter', () => this.deadLetter(d))));
 
+    // Where the stream stands once this batch is written: below every message still held. Every
+    // INGEST_STATE_FLUSH_S, each lane writes its meters' state with that position (and may then purge).
+    let position = 0;
+    for (const m of batch) position = Math.max(position, m.seq);
+    for (const m of this.held.keys()) position = Math.min(position, m.seq - 1);
+    const flush = Date.now() - this.lastFlushAt >= this.env.INGEST_STATE_FLUSH_S * 1000;
+    if (flush) this.lastFlushAt = Date.now();
+
     // Bulk write for many tenants at once: one system transaction (BYPASSRLS) per lane is the only
     // way to COPY a mixed batch; tenant ids come from the registry, never from the payload. A
     // message is acked once every lane holding its readings has committed.
     const results = await Promise.all(
       lanes.map(async (byTenant, i) => {
-        const batches: TenantReadings[] = [...byTenant].map(([tenantId, readings]) => ({ tenantId, readings }));
+        const groups: TenantReadings[] = [...byTenant].map(([tenantId, readings]) => ({ tenantId, readings }));
         await turns[i];
         try {
-          if (!batches.length) return { rows: 0, inserted: 0, quarantined: 0 };
-          return await this.retry('write readings', () => this.db.asSystem((em) => this.fenced(em, () => writeReadings(em, batches))), batch);
+          if (!groups.length && !flush) return { rows: 0, inserted: 0, quarantined: 0 };
+          return await this.writeLane({ lane: i, groups, ...(flush ? { flush: { streamCreated: this.streamCreated, streamSeq: position } } : {}) }, batch);
         } finally {
           release[i]();
         }
       }),
     );
+    if (flush) void this.purge(position);
     // Committed (or dead-lettered): no longer held; acked once the batches before this one are.
     const isDelayed = new Set(delayed.map((d) => d.msg));
     const done = batch.filter((m) => !isDelayed.has(m));
@@ -404,12 +445,38 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Fencing: the transaction commits only if this process still holds the lease. */
-  private async fenced<T>(em: EntityManager, fn: () => Promise<T>): Promise<T> {
-    const pid = this.lease.pid;
-    const rows = pid === undefined ? [] : ((await em.query(LEASE_HELD_SQL, [pid])) as Array<{ held: boolean }>);
-    if (!rows[0]?.held) throw new LeaseLostError();
-    return fn();
+  /** One lane's share, retried until it commits; a duplicate among "fresh" rows sends it the slow way. */
+  private async writeLane(w: LaneWrite, keepAlive: JsMsg[]): Promise<WriteResult> {
+    const writer = this.writer;
+    if (!writer) throw new LeaseLostError();
+    return this.retry(
+      'write readings',
+      async () => {
+        for (let write = w; ; write = { ...write, allSlow: true }) {
+          const attempt = writer.attempt(write);
+          try {
+            const result = await this.db.asSystem((em) => attempt.run(em));
+            attempt.committed();
+            return result;
+          } catch (e) {
+            attempt.failed();
+            if (!isUniqueViolation(e) || write.allSlow) throw e;
+          }
+        }
+      },
+      keepAlive,
+    );
+  }
+
+  /** Written readings leave the stream: it holds the backlog, not the history (see README.md, "Stream"). */
+  private async purge(position: number): Promise<void> {
+    if (position + 1 <= this.purgedBelow) return;
+    try {
+      await this.nats.jsm.streams.purge(this.stream, { seq: position + 1 });
+      this.purgedBelow = position + 1;
+    } catch (e) {
+      this.log.warn(`purge of ${this.stream} below ${position + 1} failed: ${(e as Error).message}`);
+    }
   }
 
   private async deadLetter(d: DeadLetter): Promise<void> {

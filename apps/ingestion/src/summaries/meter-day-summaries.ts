@@ -6,6 +6,7 @@ import { SERVICE_ENV } from '@supra/platform/runtime';
 import type { IngestionEnv } from '../ingestion.env';
 import { Clock } from '../pipeline/clock';
 import { alarmsFromBits, flagBit } from '../pipeline/parse-telemetry';
+import { METERS_EXCLUSIVE_SQL } from '../pipeline/lane-writer';
 
 interface DueRow {
   tenant_id: string;
@@ -99,6 +100,7 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
 
   private async run(now: number, limit: number): Promise<number> {
     let total = 0;
+    let announced = false;
     for (;;) {
       // Which tenants have due days is a cross-tenant question; the work itself is per tenant.
       const due = (await this.db.asSystem((em) =>
@@ -113,6 +115,15 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
         ),
       )) as DueRow[];
       if (!due.length) return total;
+      if (!announced) {
+        // Before any claim: wait for the live writes in flight (they commit first, so the summaries
+        // below see their readings) and make every later one forget the days it marked lately.
+        await this.db.asSystem(async (em) => {
+          await em.query(METERS_EXCLUSIVE_SQL);
+          await em.query(`SELECT nextval('telemetry.summary_claims')`);
+        });
+        announced = true;
+      }
       const byTenant = new Map<string, DueRow[]>();
       for (const d of due) byTenant.set(d.tenant_id, [...(byTenant.get(d.tenant_id) ?? []), d]);
       for (const rows of byTenant.values()) total += await this.summarizeTenant(rows);

@@ -3,6 +3,7 @@ export const TENANCY_EXEMPT_TABLES: Record<string, string> = {
   '*.migrations': 'TypeORM migration history of the schema itself',
   'identity.tenants': 'the tenant registry: read before any tenant is known (login by slug); its id is the tenant id',
   'identity.permissions': 'the global catalogue of permission strings, the same for every tenant',
+  'telemetry.consumer_state': "ingestion's position in the shared TELEMETRY stream, one row per write lane: no tenant's data",
   'identity.signing_keys': 'JWT signing keys of the gateway: platform-wide, published in one JWKS for every tenant',
 };
 

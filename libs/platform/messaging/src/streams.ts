@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { Streams, Subjects } from './naming';
 
@@ -22,6 +22,8 @@ export interface StreamSpec {
   maxAgeMs: number;
   maxBytes?: number;
   duplicateWindowMs?: number;
+  /** When full: drop the oldest messages (default) or refuse new ones (publishers see the error and retry). */
+  discard?: 'old' | 'new';
 }
 
 /** Creates the stream or updates its limits; idempotent, safe for several replicas at boot. */
@@ -31,6 +33,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     subjects: spec.subjects,
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
+    discard: spec.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
     max_age: nanos(spec.maxAgeMs),
     max_bytes: spec.maxBytes ?? -1,
     duplicate_window: nanos(spec.duplicateWindowMs ?? 10 * 60_000),
