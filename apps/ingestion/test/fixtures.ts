@@ -32,7 +32,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const admin = new Client({ connectionString: tdb.url });
   await admin.connect();
   const rpc = new RpcClient(nats, ns);
-  return {
+  const h: Harness = {
     ns,
     tdb,
     rt,
@@ -40,7 +40,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     admin,
     rpc,
     async close() {
-      await rt.close();
+      // The current runtime: a test may have restarted the service (h.rt replaced).
+      await h.rt.close();
       // Streams of this namespace go with the test (the shared server's storage is limited).
       for (const s of [Streams.telemetry(ns), Streams.dlq(ns), Streams.forContext(ns, 'ingestion')]) await nats.jsm.streams.delete(s).catch(() => undefined);
       await nats.close();
@@ -48,6 +49,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await tdb.drop();
     },
   };
+  return h;
 }
 
 export const tenantCtx = (slug: string, tenantId = randomUUID()): RequestContext => ({ tenantId, tenantSlug: slug });
