@@ -1,4 +1,5 @@
 // npm run meter-sim -- --tenant demo --meters N --rate R [--duration s] [--batch 100] [--interval-min 15] [--ns ''] [--seed 1]
+import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { advance, DEFAULT_FAULTS, makeMeters, malformed, rng, type SimReading } from './profiles';
@@ -34,8 +35,22 @@ async function main(): Promise<void> {
   const pending: Promise<unknown>[] = [];
   const started = Date.now();
   const held: SimReading[] = [];
+  let refusals = 0;
+  // Like a gateway: a message the stream refuses (full: it pushes back; or unreachable) is sent again
+  // until it is stored, under the same message id so the stream drops a copy that did get through.
+  const publishUntilStored = async (subj: string, data: Uint8Array) => {
+    const msgID = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await js.publish(subj, data, { msgID });
+      } catch (e) {
+        if (refusals++ % 1000 === 0) console.error(`meter-sim: publish refused, retrying: ${(e as Error).message}`);
+        await new Promise((res) => setTimeout(res, Math.min(5_000, 50 * 2 ** Math.min(attempt, 7))));
+      }
+    }
+  };
   const send = async (subj: string, body: string) => {
-    pending.push(js.publish(subj, te.encode(body)).catch((e: Error) => console.error(`publish failed: ${e.message}`)));
+    pending.push(publishUntilStored(subj, te.encode(body)));
     sent++;
     if (pending.length >= window) await Promise.all(pending.splice(0));
   };

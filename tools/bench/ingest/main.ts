@@ -29,8 +29,9 @@ const REPLAY_METERS = argN('--replay-meters') ?? (quick ? 4_000 : 400_000);
 const P99_RATE = 20_000;
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;
-// The stream must hold the whole replay: it runs with limits retention and discard-old, so a backlog
-// beyond max bytes is removed unconsumed (a 100,000-meter replay in a 0.5 GiB stream lost 6,244 messages).
+// The stream holds the backlog (the consumer purges what it has written). Full, it refuses new
+// messages and the publisher sends them again (back-pressure, as for a gateway); sized here for the
+// whole replay so the run measures ingestion, not the publisher's retries.
 const streamBytes = Math.max((quick ? 0.5 : 4) * 1024 ** 3, REPLAY_METERS * 96 * 2 * 90);
 
 function publisher(args: string[]): Promise<{ readings: number; ms: number }> {

@@ -23,11 +23,27 @@ async function main(): Promise<void> {
   let acked = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
+  // Messages awaiting their PubAck, by reply index: a full stream refuses (back-pressure) and the
+  // message is sent again, as a gateway would.
+  const inFlight = new Map<number, { subject: string; data: Uint8Array }>();
+  const refused: Array<{ subject: string; data: Uint8Array }> = [];
+  let refusals = 0;
+  let streak = 0; // refusals since the last stored message: the pause grows while the stream stays full
   const acks = nc.subscribe(`${inbox}.*`, {
     callback: (_err: unknown, m: Msg) => {
       acked++;
+      const i = Number(m.subject.slice(inbox.length + 1));
+      const msg = inFlight.get(i);
+      inFlight.delete(i);
       // An empty reply is "no responders" (no stream took the subject); {"error":…} a refusal.
-      if (!m.data.length || m.data[2] === 0x65) failure ??= new Error(`publish refused: ${td.decode(m.data) || 'no stream'}`);
+      if (!m.data.length || m.data[2] === 0x65) {
+        const text = td.decode(m.data);
+        if (msg && /maximum (bytes|messages)/.test(text)) {
+          refusals++;
+          streak++;
+          refused.push(msg);
+        } else failure ??= new Error(`publish refused: ${text || 'no stream'}`);
+      } else streak = 0;
       if (wake && sent - acked <= WINDOW / 2) wake();
     },
   });
@@ -36,9 +52,22 @@ async function main(): Promise<void> {
     while (sent - acked > WINDOW / 2) await new Promise<void>((r) => (wake = r));
     wake = undefined;
   };
+  const publishRaw = (subject: string, data: Uint8Array) => {
+    inFlight.set(sent, { subject, data });
+    nc.publish(subject, data, { reply: `${inbox}.${sent++}` });
+  };
+  // Refused messages go again first, after a pause that lets the consumer drain the stream.
+  const resendRefused = async () => {
+    while (refused.length) {
+      await new Promise((res) => setTimeout(res, Math.min(1_000, 20 * 2 ** Math.min(6, Math.floor(streak / 1000)))));
+      for (const m of refused.splice(0)) publishRaw(m.subject, m.data);
+      await waitForRoom();
+    }
+  };
   const send = (subject: string, body: unknown): Promise<void> | undefined => {
     if (failure) throw failure;
-    nc.publish(subject, te.encode(JSON.stringify(body)), { reply: `${inbox}.${sent++}` });
+    if (refused.length) return resendRefused().then(() => send(subject, body));
+    publishRaw(subject, te.encode(JSON.stringify(body)));
     return sent - acked >= WINDOW ? waitForRoom() : undefined;
   };
   const started = Date.now();
@@ -75,13 +104,19 @@ async function main(): Promise<void> {
     }
   }
   await flush();
-  const deadline = Date.now() + 60_000;
-  while (acked < sent && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+  let deadline = Date.now() + 60_000;
+  while ((acked < sent || refused.length) && Date.now() < deadline) {
+    if (refused.length) {
+      await resendRefused();
+      deadline = Date.now() + 60_000;
+    }
+    await new Promise((res) => setTimeout(res, 5));
+  }
   if (failure) throw failure;
   if (acked < sent) throw new Error(`${sent - acked} publishes never acknowledged`);
   acks.unsubscribe();
   await nc.drain();
-  process.stdout.write(JSON.stringify({ readings, ms: Date.now() - started }) + '\n');
+  process.stdout.write(JSON.stringify({ readings, ms: Date.now() - started, refusals }) + '\n');
 }
 
 main().catch((e) => {

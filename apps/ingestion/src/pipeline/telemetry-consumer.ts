@@ -75,6 +75,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private streamCreated = '';
   private lastFlushAt = 0;
   private purgedBelow = 0;
+  /** Newest stream sequence cut into a batch this session, and the newest position written with the state. */
+  private cutUpTo = 0;
+  private flushedUpTo = 0;
+  /** An idle consumer still writes its state (and purges) once per INGEST_STATE_FLUSH_S: see `drain`. */
+  private flushDue = false;
   readonly stats = { messages: 0, readings: 0, inserted: 0, duplicates: 0, quarantined: 0, deadLettered: 0, quotaDelayed: 0, batches: 0, retries: 0 };
 
   constructor(
@@ -173,6 +178,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Rows of an earlier stream of the same name (deleted and created again) do not apply.
     const ours = positions.length > 0 && positions.every((p) => p.stream_created === this.streamCreated);
     const floor = ours ? Math.min(...positions.map((p) => Number(p.seq))) : (info?.ack_floor.stream_seq ?? 0);
+    this.cutUpTo = this.flushedUpTo = floor;
+    this.purgedBelow = 0;
     // One row per current lane, all at the resume point: each then moves only when its lane writes its state.
     await this.db.asSystem(async (em) => {
       await em.query(`DELETE FROM telemetry.consumer_state`);
@@ -207,6 +214,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await this.db.asSystem((em) => writer.start(em));
     this.writer = writer;
     this.lastFlushAt = Date.now();
+    const flushEvery = this.env.INGEST_STATE_FLUSH_S * 1000;
+    // Batches write the state when they come at least INGEST_STATE_FLUSH_S after the last write; once
+    // the stream is drained none come, so the idle consumer writes it (and purges the stream) itself.
+    const idleFlush = setInterval(() => {
+      if (this.cutUpTo <= this.flushedUpTo || Date.now() - this.lastFlushAt < flushEvery || this.session.broken) return;
+      this.flushDue = true;
+      if (!this.busy) this.busy = this.drain();
+    }, Math.min(1000, flushEvery));
 
     const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
     // The pump stops taking messages while two batches wait, so what is delivered but unacked stays
@@ -229,6 +244,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await pumping;
     await this.busy;
     await Promise.all(this.lanes);
+    clearInterval(idleFlush);
+    this.flushDue = false;
     for (const t of this.held.values()) if (t) clearTimeout(t);
     this.held.clear();
     this.writer = undefined;
@@ -292,6 +309,16 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
           inFlight.add(done);
           continue;
         }
+        if (this.flushDue && !this.queue.length && !inFlight.size) {
+          // Nothing in flight: an empty batch writes every lane's state at the newest position cut.
+          this.flushDue = false;
+          const done: Promise<void> = this.processBatch([]).then(
+            () => void inFlight.delete(done),
+            (e: Error) => void (inFlight.delete(done), this.endSession?.(`state write abandoned: ${e.message}`)),
+          );
+          inFlight.add(done);
+          continue;
+        }
         if (!inFlight.size) break;
         await Promise.race([...inFlight, new Promise<void>((r) => (this.wake = r))]);
         this.wake = undefined;
@@ -312,7 +339,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     let bytes = 0;
     while (n < this.queue.length && n < this.env.INGEST_BATCH_SIZE && bytes < this.env.INGEST_BATCH_BYTES) bytes += this.queue[n++].data.length;
     this.queuedBytes -= bytes;
-    return this.queue.splice(0, n);
+    const batch = this.queue.splice(0, n);
+    for (const m of batch) this.cutUpTo = Math.max(this.cutUpTo, m.seq);
+    return batch;
   }
 
   /** Takes this batch's turn on every lane now, so lanes write batches in the order they were cut. */
@@ -406,10 +435,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
 
     // Where the stream stands once this batch is written: below every message still held. Every
     // INGEST_STATE_FLUSH_S, each lane writes its meters' state with that position (and may then purge).
-    let position = 0;
+    // An empty batch is the idle write (run with nothing in flight): everything cut so far is written.
+    let position = batch.length ? 0 : this.cutUpTo;
     for (const m of batch) position = Math.max(position, m.seq);
     for (const m of this.held.keys()) position = Math.min(position, m.seq - 1);
-    const flush = Date.now() - this.lastFlushAt >= this.env.INGEST_STATE_FLUSH_S * 1000;
+    const flush = !batch.length || Date.now() - this.lastFlushAt >= this.env.INGEST_STATE_FLUSH_S * 1000;
     if (flush) this.lastFlushAt = Date.now();
 
     // Bulk write for many tenants at once: one system transaction (BYPASSRLS) per lane is the only
@@ -427,7 +457,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
         }
       }),
     );
-    if (flush) void this.purge(position);
+    if (flush) {
+      this.flushedUpTo = Math.max(this.flushedUpTo, position);
+      void this.purge(position);
+    }
     // Committed (or dead-lettered): no longer held; acked once the batches before this one are.
     const isDelayed = new Set(delayed.map((d) => d.msg));
     const done = batch.filter((m) => !isDelayed.has(m));
