@@ -20,13 +20,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RAW_MSGS = quick ? 60_000 : 300_000; // = SINGLE_READINGS
 const SINGLE_READINGS = quick ? 60_000 : 300_000;
 const BATCH_READINGS = quick ? 300_000 : 2_000_000;
-const argN = (name: string): number | undefined => {
+const argS = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : undefined;
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
+const argN = (name: string): number | undefined => (argS(name) === undefined ? undefined : Number(argS(name)));
 // × 96 readings (24 h of 15-minute readings); --replay-meters N runs a quick mode with a larger replay.
 const REPLAY_METERS = argN('--replay-meters') ?? (quick ? 4_000 : 400_000);
 const P99_RATE = 20_000;
+// --phases raw,single,batch,p99,replay runs a subset (while working on one path); RESULT needs all.
+const PHASES = (argS('--phases') ?? 'raw,single,batch,p99,replay').split(',');
+const want = (phase: string) => PHASES.includes(phase);
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;
 // The stream holds the backlog (the consumer purges what it has written). Full, it refuses new
@@ -34,7 +38,8 @@ const P99_READINGS = quick ? 100_000 : 400_000;
 // whole replay so the run measures ingestion, not the publisher's retries.
 const streamBytes = Math.max((quick ? 0.5 : 4) * 1024 ** 3, REPLAY_METERS * 96 * 2 * 90);
 
-function publisher(args: string[]): Promise<{ readings: number; ms: number }> {
+/** The publisher child; `startedAt` is its first publish (the clock is the same machine's). */
+function publisher(args: string[]): Promise<{ readings: number; ms: number; startedAt: number; refusals: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/bench/ingest/publisher.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -63,8 +68,9 @@ async function rawMessageCeiling(nats: NatsClient, natsUrl: string, ns: string):
     if (++n % 5000 === 0 || n === RAW_MSGS) m.ack();
     if (n === RAW_MSGS) break;
   }
-  const rps = RAW_MSGS / ((Date.now() - started) / 1000);
-  await pub;
+  const ended = Date.now();
+  // From the first publish (the child's start-up is not the broker's time), as for the pipeline runs.
+  const rps = RAW_MSGS / ((ended - Math.max(started, (await pub).startedAt)) / 1000);
   await msgs.close();
   await nats.jsm.streams.delete(stream);
   return rps;
@@ -123,9 +129,9 @@ async function main(): Promise<void> {
   const count = async () => Number((await admin.query(`SELECT count(*)::bigint AS n FROM telemetry.readings`)).rows[0].n);
   try {
     log(quick ? 'quick mode' : 'full mode', { ns });
-    const rawMsg = await rawMessageCeiling(nats, infra.natsUrl, ns);
+    const rawMsg = want('raw') ? await rawMessageCeiling(nats, infra.natsUrl, ns) : NaN;
     log(`raw JetStream publish -> pull-consume, same publisher (parse + ack, no database): ${Math.round(rawMsg)} msg/s`);
-    const rawCopy = await rawCopyCeiling(tdb.url, LANES);
+    const rawCopy = want('raw') ? await rawCopyCeiling(tdb.url, LANES) : NaN;
     log(`raw COPY into a partitioned table with its key, ${LANES} connections: ${Math.round(rawCopy)} rows/s`);
 
     const rt = await bootstrapService(ingestionService, {
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
     // Progress from the consumer's committed-row counter: a count(*) every 200 ms over tens of
     // millions of rows would itself load the two cores.
     const consumer = rt.app.get(TelemetryConsumer);
+    let lastSeconds = NaN;
     const measure = async (args: string[], expected: number) => {
       const before = consumer.stats.inserted;
       const started = Date.now();
@@ -162,23 +169,25 @@ async function main(): Promise<void> {
           last.logged = now;
         }
       }
-      const elapsed = (Date.now() - started) / 1000;
-      await pub;
-      return expected / elapsed;
+      const ended = Date.now();
+      // From the child's first publish to the last row committed.
+      const from = Math.max(started, (await pub).startedAt);
+      lastSeconds = (ended - from) / 1000;
+      return expected / lastSeconds;
     };
     // (b) the pipeline, publisher in another process: single-reading messages, then batches of 100.
     const singleMeters = 1_000;
-    const single = await measure([infra.natsUrl, ns, 'bench', String(singleMeters), String(SINGLE_READINGS / singleMeters), '1', '0', String(Date.parse('2026-10-01T00:00:00Z'))], SINGLE_READINGS);
+    const single = !want('single') ? NaN : await measure([infra.natsUrl, ns, 'bench', String(singleMeters), String(SINGLE_READINGS / singleMeters), '1', '0', String(Date.parse('2026-10-01T00:00:00Z'))], SINGLE_READINGS);
     log(`pipeline single-reading messages: ${Math.round(single)} readings/s`);
     const batchMeters = 2_000;
-    const batch = await measure([infra.natsUrl, ns, 'bench', String(batchMeters), String(BATCH_READINGS / batchMeters), '100', '0', String(Date.parse('2026-10-10T00:00:00Z'))], BATCH_READINGS);
+    const batch = !want('batch') ? NaN : await measure([infra.natsUrl, ns, 'bench', String(batchMeters), String(BATCH_READINGS / batchMeters), '100', '0', String(Date.parse('2026-10-10T00:00:00Z'))], BATCH_READINGS);
     log(`pipeline batch messages (100 readings): ${Math.round(batch)} readings/s`);
 
     // p99 publish -> committed at 20,000 readings/s (readings stamped with their publish time).
     const liveStart = new Date();
     await rt.db.asSystem((em) => em.query(`SELECT telemetry.maintain_partitions(7, 4000)`));
-    await measure([infra.natsUrl, ns, 'bench', '1000', String(P99_READINGS / 1000), '100', String(P99_RATE), 'now'], P99_READINGS);
-    const p99 = Number(
+    if (want('p99')) await measure([infra.natsUrl, ns, 'bench', '1000', String(P99_READINGS / 1000), '100', String(P99_RATE), 'now'], P99_READINGS);
+    const p99 = !want('p99') ? NaN : Number(
       (
         await admin.query(`SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - ts) * 1000) AS p FROM telemetry.readings WHERE ts >= $1`, [liveStart])
       ).rows[0].p,
@@ -189,14 +198,19 @@ async function main(): Promise<void> {
     const replayReadings = REPLAY_METERS * 96;
     const t0 = String(Date.parse('2026-11-05T00:00:00Z'));
     await rt.db.asSystem((em) => em.query(`SELECT telemetry.maintain_partitions(7, 4000, '2026-11-05T00:00:00Z')`));
-    const replayStart = Date.now();
+    if (!want('replay')) {
+      await rt.close();
+      log(`phases ${PHASES.join(',')} only: no RESULT line`);
+      return;
+    }
     await measure([infra.natsUrl, ns, 'bench', String(REPLAY_METERS), '96', '100', '0', t0], replayReadings);
-    const replayS = (Date.now() - replayStart) / 1000;
+    const replayS = lastSeconds;
     log(`replay of ${replayReadings} readings: ${replayS.toFixed(1)} s`);
     const dupBefore = consumer.stats.duplicates;
     const beforeAgain = await count();
-    await publisher([infra.natsUrl, ns, 'bench', String(REPLAY_METERS), '96', '100', '0', t0]);
+    const again = await publisher([infra.natsUrl, ns, 'bench', String(REPLAY_METERS), '96', '100', '0', t0]);
     while (consumer.stats.duplicates - dupBefore < replayReadings) await sleep(500);
+    log(`the same replay again (every reading a duplicate): ${((Date.now() - again.startedAt) / 1000).toFixed(1)} s`);
     const afterAgain = await count();
     const stored = Number(
       (await admin.query(`SELECT count(*)::bigint AS n FROM telemetry.readings WHERE ts >= '2026-11-05T00:00:00Z' AND ts < '2026-11-06T00:00:00Z'`)).rows[0].n,

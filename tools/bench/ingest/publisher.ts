@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   if (acked < sent) throw new Error(`${sent - acked} publishes never acknowledged`);
   acks.unsubscribe();
   await nc.drain();
-  process.stdout.write(JSON.stringify({ readings, ms: Date.now() - started, refusals }) + '\n');
+  process.stdout.write(JSON.stringify({ readings, ms: Date.now() - started, startedAt: started, refusals }) + '\n');
 }
 
 main().catch((e) => {

@@ -46,9 +46,11 @@ SELECT (SELECT count(*) FROM q)::int AS quarantined,
 /** The register check of out-of-order readings just stored, against the stored reading before each. */
 const FIX_FLAGS_SQL = `
 UPDATE telemetry.readings r SET flags = r.flags | x.flag
-  FROM (SELECT x.*, ${REGISTER_FLAG_SQL(STORED_BEFORE_SQL('x'), 'x.register_m3', 'x.rollover_m3')} AS flag
-          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::timestamptz[])
-            AS x(tenant_id, meter_id, ts, register_m3, rollover_m3, installed_at)) x
+  FROM (SELECT p.*, ${REGISTER_FLAG_SQL('p.prev', 'p.register_m3', 'p.rollover_m3')} AS flag
+          -- OFFSET 0: looked up once per row, not once per use in the CASE.
+          FROM (SELECT x.*, ${STORED_BEFORE_SQL('x')} AS prev
+                  FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::timestamptz[])
+                    AS x(tenant_id, meter_id, ts, register_m3, rollover_m3, installed_at) OFFSET 0) p) x
  WHERE r.tenant_id = x.tenant_id AND r.meter_id = x.meter_id AND r.ts = x.ts AND x.flag <> 0`;
 /** What is stored under keys that were duplicates and may be later than the state: the first value won. */
 const STORED_SQL = `SELECT r.tenant_id, r.meter_id, (extract(epoch FROM r.ts) * 1000)::bigint AS ms, r.register_m3::text AS reg, r.flags

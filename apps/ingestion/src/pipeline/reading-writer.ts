@@ -30,12 +30,16 @@ export const MARK_REFRESH_S = 60;
 
 /**
  * The stored reading of `alias`'s meter just before it, since the meter's installation (a new
- * installation starts a new register history). Run-time pruning cuts it to the partitions before
- * ts, which is why the live path only uses it for out-of-order readings that were actually stored.
+ * installation starts a new register history). The day before the reading is searched first: its
+ * bounds prune to one or two partitions, where an open search probes every partition before ts.
  */
-export const STORED_BEFORE_SQL = (alias: string) => `(SELECT r.register_m3 FROM telemetry.readings r
+export const STORED_BEFORE_SQL = (alias: string) => {
+  const before = (lower: string) => `(SELECT r.register_m3 FROM telemetry.readings r
    WHERE r.tenant_id = ${alias}.tenant_id AND r.meter_id = ${alias}.meter_id AND r.ts < ${alias}.ts
-     AND r.ts >= COALESCE(${alias}.installed_at, '-infinity') ORDER BY r.ts DESC LIMIT 1)`;
+     AND r.ts >= ${lower} ORDER BY r.ts DESC LIMIT 1)`;
+  const since = `COALESCE(${alias}.installed_at, '-infinity')`;
+  return `COALESCE(${before(`GREATEST(${since}, ${alias}.ts - interval '1 day')`)}, ${before(since)})`;
+};
 
 /** The SQL twin of `registerFlag` (meter-state.ts). */
 export const REGISTER_FLAG_SQL = (prev: string, cur: string, rollover: string) => `CASE WHEN ${prev} IS NULL OR ${cur} >= ${prev} THEN 0
@@ -69,7 +73,7 @@ WITH s AS (
   ON CONFLICT DO NOTHING RETURNING 1
 ), w AS (
   SELECT s.*, lag(register_m3) OVER (PARTITION BY tenant_id, meter_id ORDER BY ts) AS prev_batch FROM s WHERE known
-), p AS (
+), p AS MATERIALIZED ( -- once per row, not once per use of prev below
   SELECT w.*, COALESCE(prev_batch, ${STORED_BEFORE_SQL('w')}) AS prev
     FROM w
 ), ins AS (
