@@ -56,6 +56,22 @@ export function parseTelemetrySubject(ns: string, subject: string): { tenant: st
   return { tenant: parts[1], meter: parts[2] };
 }
 
+// Subjects repeat (one per meter or gateway): parsed once each. Bounded; cleared when full.
+const subjects = new Map<string, Map<string, { tenant: string; meter: string } | undefined>>();
+const SUBJECT_CACHE_MAX = 200_000;
+
+function cachedSubject(ns: string, subject: string): { tenant: string; meter: string } | undefined {
+  let byNs = subjects.get(ns);
+  if (!byNs) subjects.set(ns, (byNs = new Map()));
+  let parsed = byNs.get(subject);
+  if (parsed === undefined && !byNs.has(subject)) {
+    if (byNs.size >= SUBJECT_CACHE_MAX) byNs.clear();
+    parsed = parseTelemetrySubject(ns, subject);
+    byNs.set(subject, parsed);
+  }
+  return parsed;
+}
+
 /** Integer litres to "m3.lll". */
 export function litresToM3(litres: number): string {
   const sign = litres < 0 ? '-' : '';
@@ -134,7 +150,7 @@ function parseReading(raw: unknown, meter: string, opts: ParseOptions): ParsedRe
  * dead-lettered; the good ones are stored). Pure: the clock comes in the options.
  */
 export function parseTelemetryMessage(subject: string, data: Uint8Array, opts: ParseOptions): ParseResult {
-  const subj = parseTelemetrySubject(opts.ns, subject);
+  const subj = cachedSubject(opts.ns, subject);
   if (!subj) return { ok: false, code: TelemetryErrorCodes.subjectInvalid, reason: `subject ${subject} is not telemetry.<tenant>.<meter>` };
   let body: unknown;
   try {

@@ -383,7 +383,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     const now = this.clock.now();
     const opts = { ns: this.ns, nowMs: now, futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 };
     const parsed = batch.map((msg) => ({ msg, r: parseTelemetryMessage(msg.subject, msg.data, opts) }));
-    const slugs = parsed.flatMap((p) => (p.r.ok ? [p.r.tenant] : []));
+    const slugs = new Set<string>();
+    for (const p of parsed) if (p.r.ok) slugs.add(p.r.tenant);
     const tenantIds = await this.retry('resolve tenants', () => this.tenants.resolve(slugs, now));
 
     const dead: DeadLetter[] = [];
