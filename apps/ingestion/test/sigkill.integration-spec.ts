@@ -10,6 +10,11 @@ const te = new TextEncoder();
 const METERS = 200;
 const PER_METER = 60; // 12,000 readings
 const T0 = Date.parse('2026-11-22T00:00:00Z');
+// Meters K-0…K-4 read lower once, just after the kill point (i = 31): exactly those readings must be
+// flagged, which only holds if the restarted consumer checks against the true previous reading.
+const DIPS = 5;
+const DIP_AT = 31;
+const registerOf = (meter: number, i: number) => meter + (meter < DIPS && i === DIP_AT ? i - 10 : i) / 1000;
 
 /** The service as a real process, so it can die without a chance to clean up. */
 function startService(env: Record<string, string>): ChildProcess {
@@ -90,7 +95,7 @@ function killScenario(name: string, standby: boolean): void {
         for (let k = from; k < to; k++) {
           const meter = `K-${k % METERS}`;
           const i = Math.floor(k / METERS);
-          const reading = { ts: new Date(T0 + i * 900_000).toISOString(), registerM3: (k % METERS) + i / 1000 };
+          const reading = { ts: new Date(T0 + i * 900_000).toISOString(), registerM3: registerOf(k % METERS, i) };
           pending.push(nats.js.publish(Subjects.telemetry(ns, 'demo', meter), te.encode(JSON.stringify(reading))));
           if (pending.length >= 500) await Promise.all(pending.splice(0));
         }
@@ -116,14 +121,18 @@ function killScenario(name: string, standby: boolean): void {
       const exact = (
         await admin.query(
           `SELECT count(*)::int AS n FROM telemetry.readings r
-            WHERE r.register_m3 = (substr(r.meter_id, 3)::int + ((extract(epoch FROM r.ts) - $1) / 900) / 1000.0)::numeric(12,3)`,
-          [T0 / 1000],
+            WHERE r.register_m3 = (substr(r.meter_id, 3)::int + ((extract(epoch FROM r.ts) - $1) / 900 - CASE WHEN substr(r.meter_id, 3)::int < $2
+                  AND (extract(epoch FROM r.ts) - $1) / 900 = $3 THEN 10 ELSE 0 END) / 1000.0)::numeric(12,3)`,
+          [T0 / 1000, DIPS, DIP_AT],
         )
       ).rows[0].n;
-      // Every meter's register only grows: a flag would mean the register check ran against a stale state.
-      const flagged = Number((await admin.query(`SELECT count(*)::int AS n FROM telemetry.readings WHERE flags <> 0`)).rows[0].n);
+      // Exactly the planned dips are flagged: a stale state would miss them or flag the reading after.
+      const flagged = (
+        await admin.query(`SELECT meter_id, ((extract(epoch FROM ts) - $1) / 900)::int AS i, flags FROM telemetry.readings WHERE flags <> 0 ORDER BY meter_id`, [T0 / 1000])
+      ).rows;
       expect(atKill).toBeLessThan(total);
-      expect({ lost: total - stored, duplicated: stored - total, exact, flagged }).toEqual({ lost: 0, duplicated: 0, exact: total, flagged: 0 });
+      expect({ lost: total - stored, duplicated: stored - total, exact }).toEqual({ lost: 0, duplicated: 0, exact: total });
+      expect(flagged).toEqual(Array.from({ length: DIPS }, (_, m) => ({ meter_id: `K-${m}`, i: DIP_AT, flags: 2 })));
       // The state is written with its stream position (every second here, also when idle).
       const position = async () => Number((await admin.query(`SELECT min(stream_seq)::int AS n FROM telemetry.consumer_state`)).rows[0].n);
       await until('state written', position, (p) => p > 0, 10_000);

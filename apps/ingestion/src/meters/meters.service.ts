@@ -9,6 +9,7 @@ import { TenantDirectory } from './tenant-directory';
 import { MetersErrors } from './meters.errors';
 
 const DEFAULT_TZ = 'America/Mexico_City';
+const NEW_INSTALLATION = `EXCLUDED.installed_at IS NOT NULL AND telemetry.meters.installed_at IS DISTINCT FROM EXCLUDED.installed_at`;
 
 /**
  * The meters ingestion knows, per tenant: telemetry of any other meter is quarantined. Fed by
@@ -36,7 +37,10 @@ export class MetersService {
            SELECT $1, x.meter_id, x.meter_uuid, x.toma_id, power(10::numeric, coalesce(x.digits, 5)), x.installed_at
              FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::int[], $6::timestamptz[]) AS x(meter_id, meter_uuid, toma_id, digits, installed_at)
            ON CONFLICT (tenant_id, meter_id) DO UPDATE SET meter_uuid = EXCLUDED.meter_uuid, toma_id = EXCLUDED.toma_id,
-             rollover_m3 = EXCLUDED.rollover_m3, installed_at = EXCLUDED.installed_at, removed_at = NULL`,
+             rollover_m3 = EXCLUDED.rollover_m3, installed_at = EXCLUDED.installed_at, removed_at = NULL,
+             -- A new installation starts a new register history (in the same statement: nothing sees it half done).
+             last_ts = CASE WHEN ${NEW_INSTALLATION} THEN NULL ELSE telemetry.meters.last_ts END,
+             last_register_m3 = CASE WHEN ${NEW_INSTALLATION} THEN NULL ELSE telemetry.meters.last_register_m3 END`,
           [
             ctx.tenantId,
             ids,
@@ -61,14 +65,6 @@ export class MetersService {
     const inputs: RegisterMeterInput[] = [{ meterId: data.serial, ...base }];
     if (data.deviceEui && data.deviceEui !== data.serial) inputs.push({ meterId: data.deviceEui, ...base });
     await this.register(inputs, { tenantSlug: slug });
-    // A reinstalled id starts a new register history: forget the old last state.
-    await this.db.tx(async (em) => {
-      await em.query(METERS_EXCLUSIVE_SQL);
-      await em.query(`UPDATE telemetry.meters SET last_ts = NULL, last_register_m3 = NULL WHERE meter_id = ANY($1) AND installed_at = $2`, [
-        inputs.map((i) => i.meterId),
-        data.installedAt,
-      ]);
-    });
   }
 
   async onRemoved(data: MeterRemovedData): Promise<void> {

@@ -113,6 +113,11 @@ interface LaneDone {
   /** Keys that were already stored, with the stored values. */
   stored: StoredRow[];
   marked: Array<{ e: MeterEntry; day: string }>;
+  /** When and under which claims epoch the marks were written. */
+  markedAt: number;
+  markEpoch: number;
+  /** Rows of unknown meters (their entries are not kept). */
+  unknown: PlannedRow[];
   /** Meters whose state this write also wrote, with the ts written. */
   flushed?: Map<MeterEntry, number>;
 }
@@ -155,7 +160,7 @@ export class LaneWriter {
   /** The meter-change version the session starts from (entries are read on first use after it). */
   async start(em: EntityManager): Promise<void> {
     const rows = (await em.query(BEGIN_SQL, [-1])) as Array<{ version: string; claims: string }>;
-    this.cache.version = Number(rows[0].version);
+    this.cache.startAt(Number(rows[0].version));
     this.claims = rows[0].claims;
   }
 
@@ -179,8 +184,8 @@ export class LaneWriter {
         for (const s of done.stored) this.observe(s.e, s.tsMs, s.reg, m3ToLitres(s.reg), s.flags);
         // Written with this transaction: clean unless something later came meanwhile.
         for (const [e, tsMs] of done.flushed ?? []) if (e.lastTsMs === tsMs) this.cache.clean(e);
-        const now = this.now();
-        for (const m of done.marked) this.marks.wrote(m.e, m.day, now);
+        for (const m of done.marked) this.marks.wrote(m.e, m.day, done.markedAt, done.markEpoch);
+        for (const p of done.unknown) this.cache.evictUnknown(p.entry);
       },
       failed: () => this.cache.restoreDirty(w.lane, flushed),
     };
@@ -199,7 +204,8 @@ export class LaneWriter {
       this.claims = state[0].claims;
     }
     const version = Number(state[0].version);
-    if (version > this.cache.version) this.cache.refresh((await em.query(REFRESH_SQL, [this.cache.version])) as MeterRow[], version);
+    const since = this.cache.versionOf(w.lane);
+    if (version > since) this.cache.refresh(w.lane, (await em.query(REFRESH_SQL, [since])) as MeterRow[], version);
     const missing = this.cache.missing(w.groups);
     if (missing.meterIds.length) this.cache.load(missing, (await em.query(LOAD_SQL, [missing.tenantIds, missing.meterIds])) as MeterRow[]);
 
@@ -216,7 +222,9 @@ export class LaneWriter {
       inserted = inserted.concat(slow.inserted);
       stored = slow.stored;
     }
-    const marked = await this.mark(em, inserted);
+    const markEpoch = this.marks.current;
+    const markedAt = this.now();
+    const marked = await this.mark(em, inserted, markedAt);
     let flushed: Map<MeterEntry, number> | undefined;
     if (w.flush) {
       const taken = this.cache.takeDirty(w.lane);
@@ -226,7 +234,8 @@ export class LaneWriter {
     this.counts.fresh += plan.fresh.length;
     this.counts.slow += plan.slow.length;
     if (w.allSlow) this.counts.fallbacks++;
-    return { result: { rows, inserted: inserted.length, quarantined }, inserted, stored, marked, flushed };
+    const unknown = plan.slow.filter((p) => p.kind === RowKind.Quarantine);
+    return { result: { rows, inserted: inserted.length, quarantined }, inserted, stored, marked, markedAt, markEpoch, unknown, flushed };
   }
 
   /**
@@ -308,10 +317,9 @@ export class LaneWriter {
   }
 
   /** Marks the (meter, tenant-local day) of rows stored now, unless this process marked it moments ago. */
-  private async mark(em: EntityManager, rows: PlannedRow[]): Promise<Array<{ e: MeterEntry; day: string }>> {
+  private async mark(em: EntityManager, rows: PlannedRow[], now: number): Promise<Array<{ e: MeterEntry; day: string }>> {
     if (!rows.length) return [];
     const zones = await this.zonesOf(em, rows);
-    const now = this.now();
     const marked: Array<{ e: MeterEntry; day: string }> = [];
     let inBatch: Set<string> | undefined;
     for (const p of rows) {

@@ -76,12 +76,20 @@ describe('planLane', () => {
     const plan = planLane([{ tenantId: T, readings: [reading('M1', 4, 40_000), first, again, reading('M1', 2, 30_000)] }], cache);
     expect(plan.repeats).toBe(1);
     expect(plan.fresh.map((p) => p.r)).toEqual([first]);
-    // Before the last state with nothing earlier in the batch: looked up once stored; the next one
-    // has a batch predecessor.
+    // Before the last state: looked up once stored, also the second one (a stored reading may lie
+    // between it and its batch predecessor).
     expect(plan.slow.map((p) => [p.r.registerL, p.kind, p.flags])).toEqual([
       [30_000, RowKind.OldLookup, 0],
-      [40_000, RowKind.Old, 0],
+      [40_000, RowKind.OldLookup, 0],
     ]);
+  });
+
+  it('checks a new reading against the last state when the batch predecessor is older than it', () => {
+    // Stored up to t5 = 50 m3; the batch brings a late t1 and a new t6 lower than t5.
+    const cache = cacheWith(row('M1', { last_ts: new Date(T0 + 5 * STEP), last_register_m3: '50.000' }));
+    const plan = planLane([{ tenantId: T, readings: [reading('M1', 1, 10_000), reading('M1', 6, 45_000)] }], cache);
+    expect(plan.slow.map((p) => [p.r.registerL, p.kind])).toEqual([[10_000, RowKind.OldLookup]]);
+    expect(plan.fresh.map((p) => [p.r.registerL, p.flags])).toEqual([[45_000, DECREASE]]);
   });
 
   it('quarantines readings of unknown meters and goes all the slow way after a stale state', () => {
@@ -90,7 +98,7 @@ describe('planLane', () => {
     expect(plan.fresh).toEqual([]);
     expect(plan.slow.map((p) => [p.r.meter, p.kind])).toEqual([
       ['UNKNOWN', RowKind.Quarantine],
-      ['M1', RowKind.Old],
+      ['M1', RowKind.OldLookup],
     ]);
   });
 
@@ -106,33 +114,37 @@ describe('MeterCache', () => {
     observeStored(e, T0 + 2 * STEP, '3.000', 3_000, 0);
     cache.markDirty(e);
     // A replay stored something older than ours: ours stays, still to be written.
-    cache.refresh([row('M1', { last_ts: new Date(T0 + STEP), last_register_m3: '2.000' })], 7);
+    cache.refresh(0, [row('M1', { last_ts: new Date(T0 + STEP), last_register_m3: '2.000' })], 7);
     const merged = cache.get(T, 'M1')!;
-    expect([merged.lastTsMs, merged.lastReg, merged.dirty, cache.version]).toEqual([T0 + 2 * STEP, '3.000', true, 7]);
+    expect([merged.lastTsMs, merged.lastReg, merged.dirty, cache.versionOf(0), cache.versionOf(1)]).toEqual([T0 + 2 * STEP, '3.000', true, 7, 0]);
     expect(cache.takeDirty(0)).toEqual([merged]);
     // A later one: the database's wins.
-    cache.refresh([row('M1', { last_ts: new Date(T0 + 9 * STEP), last_register_m3: '9.000' })], 8);
+    cache.refresh(0, [row('M1', { last_ts: new Date(T0 + 9 * STEP), last_register_m3: '9.000' })], 8);
     expect(cache.get(T, 'M1')!.lastReg).toBe('9.000');
   });
 
   it('starts a new register history for a new installation, and follows removal', () => {
     const cache = cacheWith(row('M1', { last_ts: new Date(T0), last_register_m3: '500.000' }));
     const old = cache.get(T, 'M1')!;
-    cache.refresh([row('M1', { installed_at: new Date(T0 + STEP) })], 2);
+    cache.refresh(0, [row('M1', { installed_at: new Date(T0 + STEP) })], 2);
     const fresh = cache.get(T, 'M1')!;
     expect([fresh.lastTsMs, fresh.installedAtMs, cache.isCurrent(old)]).toEqual([null, T0 + STEP, false]);
     // Work planned against the replaced entry is not written as this meter's state.
     old.dirty = true;
     cache.markDirty(old);
     expect(cache.takeDirty(0)).toEqual([]);
-    cache.refresh([row('M1', { active: false })], 3);
+    cache.refresh(0, [row('M1', { active: false })], 3);
     expect(cache.get(T, 'M1')!.known).toBe(false);
   });
 
   it('ignores changes of meters it never read, and ignores future readings for the register reference', () => {
     const cache = cacheWith(row('M1'));
-    cache.refresh([row('OTHER')], 4);
+    cache.refresh(1, [row('OTHER')], 4);
     expect(cache.get(T, 'OTHER')).toBeUndefined();
+    // Another lane's refresh never replaces this lane's entries (a write of it may be in flight).
+    const before = cache.get(T, 'M1')!;
+    cache.refresh(1, [row('M1', { active: false })], 5);
+    expect(cache.get(T, 'M1')).toBe(before);
     const e = cache.get(T, 'M1')!;
     observeStored(e, T0 + 99 * STEP, '9.000', 9_000, FUTURE);
     expect([e.lastTsMs, e.maxTsMs]).toEqual([null, T0 + 99 * STEP]);
@@ -156,12 +168,33 @@ describe('DayMarks', () => {
     const e = cache.get(T, 'M1')!;
     const marks = new DayMarks(60_000);
     expect(marks.due(e, '2026-11-20', 0)).toBe(true);
-    marks.wrote(e, '2026-11-20', 0);
+    marks.wrote(e, '2026-11-20', 0, marks.current);
     expect(marks.due(e, '2026-11-20', 59_999)).toBe(false);
     expect(marks.due(e, '2026-11-19', 1)).toBe(true);
     expect(marks.due(e, '2026-11-20', 60_000)).toBe(true);
     marks.clear();
     expect(marks.due(e, '2026-11-20', 1)).toBe(true);
+  });
+
+  it('records a mark under the epoch it was written in, not the one current at its commit', () => {
+    const e = cacheWith(row('M1')).get(T, 'M1')!;
+    const marks = new DayMarks(60_000);
+    const epoch = marks.current;
+    marks.clear(); // the summarizer claimed while the write was in flight
+    marks.wrote(e, '2026-11-20', 0, epoch);
+    expect(marks.due(e, '2026-11-20', 1)).toBe(true);
+  });
+});
+
+describe('MeterCache entries', () => {
+  it('ignores a written state older than the installation, and does not keep unknown meters', () => {
+    const cache = cacheWith(row('M1', { installed_at: new Date(T0 + STEP), last_ts: new Date(T0), last_register_m3: '9.000' }));
+    expect(cache.get(T, 'M1')!.lastTsMs).toBeNull();
+    const unknown = cache.get(T, 'UNKNOWN')!;
+    cache.evictUnknown(unknown);
+    expect(cache.get(T, 'UNKNOWN')).toBeUndefined();
+    cache.evictUnknown(cache.get(T, 'M1')!);
+    expect(cache.get(T, 'M1')).toBeDefined();
   });
 });
 

@@ -58,6 +58,9 @@ export const METER_ROW_COLUMNS = `m.tenant_id, m.meter_id, m.removed_at IS NULL 
   m.last_ts, m.last_register_m3::text AS last_register_m3`;
 
 function entryOf(tenantId: string, meterId: string, row: MeterRow | undefined): MeterEntry {
+  // A state older than the installation belongs to the meter's previous register history.
+  const stale = row?.last_ts && row.installed_at && row.last_ts.getTime() < row.installed_at.getTime();
+  if (stale) row = { ...row!, last_ts: null, last_register_m3: null };
   const lastTsMs = row?.last_ts ? row.last_ts.getTime() : null;
   return {
     tenantId,
@@ -98,14 +101,24 @@ export class MeterCache {
   private readonly entries = new Map<string, Map<string, MeterEntry>>();
   /** Dirty entries per write lane (a lane flushes only its own meters). */
   private readonly dirtyByLane: Array<Set<MeterEntry>>;
-  /** telemetry.meter_changes as of the last refresh. */
-  version = 0;
+  /** telemetry.meter_changes as of each lane's last refresh. */
+  private readonly versions: number[];
 
   constructor(
     lanes: number,
     private readonly laneOf: (meterId: string) => number,
   ) {
     this.dirtyByLane = Array.from({ length: lanes }, () => new Set());
+    this.versions = Array.from({ length: lanes }, () => 0);
+  }
+
+  versionOf(lane: number): number {
+    return this.versions[lane];
+  }
+
+  /** Where every lane starts (entries are read from the database on first use after it). */
+  startAt(version: number): void {
+    this.versions.fill(version);
   }
 
   get(tenantId: string, meterId: string): MeterEntry | undefined {
@@ -155,13 +168,15 @@ export class MeterCache {
   }
 
   /**
-   * Rows of telemetry.meters changed by other writers since `version`. A cached meter gets a new
-   * entry: the database's (a new installation starts a new register history), or, for the same
-   * installation, whichever of the database's and ours is later (a replay may have stored a later
-   * reading; our own may not be written yet).
+   * Rows of telemetry.meters changed by other writers since the lane's version; the lane applies
+   * only its own meters, between its own writes, so no write in flight holds an entry it replaces.
+   * A cached meter gets a new entry: the database's (a new installation starts a new register
+   * history), or, for the same installation, whichever of the database's and ours is later (a
+   * replay may have stored a later reading; our own may not be written yet).
    */
-  refresh(rows: MeterRow[], version: number): void {
+  refresh(lane: number, rows: MeterRow[], version: number): void {
     for (const row of rows) {
+      if (this.laneOf(row.meter_id) !== lane) continue;
       const cur = this.get(row.tenant_id, row.meter_id);
       if (!cur) continue;
       const next = entryOf(row.tenant_id, row.meter_id, row);
@@ -171,15 +186,20 @@ export class MeterCache {
           Object.assign(next, { lastTsMs: cur.lastTsMs, lastReg: cur.lastReg, lastL: cur.lastL, dirty: true });
         }
       }
-      this.dirtyByLane[this.laneOf(cur.meterId)].delete(cur);
+      this.dirtyByLane[lane].delete(cur);
       this.set(next);
-      if (next.dirty) this.dirtyByLane[this.laneOf(next.meterId)].add(next);
+      if (next.dirty) this.dirtyByLane[lane].add(next);
     }
-    this.version = Math.max(this.version, version);
+    this.versions[lane] = Math.max(this.versions[lane], version);
   }
 
   markDirty(e: MeterEntry): void {
     if (e.dirty && this.isCurrent(e)) this.dirtyByLane[this.laneOf(e.meterId)].add(e);
+  }
+
+  /** Unknown meters are not kept (any id can arrive): read again on their next reading. */
+  evictUnknown(e: MeterEntry): void {
+    if (!e.known && this.isCurrent(e)) this.entries.get(e.tenantId)?.delete(e.meterId);
   }
 
   /** Its state is written as it is now. */
@@ -235,9 +255,8 @@ export interface LanePlan {
 
 /**
  * Splits a lane's readings (every meter already cached) into fresh and slow rows and applies the
- * register check: against the meter's previous reading in the batch, else its last state when
- * the reading is after it, else (OldLookup) against the stored reading before it. `allSlow`: after a
- * duplicate was found among "fresh" rows (a stale state after a restart), every row goes the slow way.
+ * register check (see the reference rule below). `allSlow`: after a duplicate was found among
+ * "fresh" rows (a stale state after a restart), every row goes the slow way and is looked up.
  */
 export function planLane(groups: Array<{ tenantId: string; readings: ParsedReading[] }>, cache: MeterCache, allSlow = false): LanePlan {
   const byMeter = new Map<MeterEntry, ParsedReading[]>();
@@ -254,21 +273,28 @@ export function planLane(groups: Array<{ tenantId: string; readings: ParsedReadi
   for (const [e, list] of byMeter) {
     // Stable: of readings with the same key, the first to arrive is kept, as the first stored wins.
     if (list.length > 1) list.sort((a, b) => a.tsMs - b.tsMs);
-    let prevL: number | null | undefined;
+    let prevL: number | undefined;
     let prevTs = NaN;
     for (const r of list) {
       if (r.tsMs === prevTs) {
         plan.repeats++;
         continue;
       }
+      const batchPrevTs = prevTs;
       prevTs = r.tsMs;
       if (!e.known) {
         plan.slow.push({ tenantId: e.tenantId, r, entry: e, flags: r.flags, kind: RowKind.Quarantine });
         continue;
       }
       const curL = r.registerL;
-      let ref: number | null | undefined = prevL;
-      if (ref === undefined && (e.lastTsMs === null || r.tsMs > e.lastTsMs)) ref = e.lastL;
+      // The reference is the latest reading before this one: the batch's previous one if it is after
+      // everything stored, else the last state if this one is after it; otherwise (a stored reading
+      // may lie between) it is looked up once stored. After a stale state (allSlow) always looked up.
+      let ref: number | null | undefined;
+      if (!allSlow) {
+        if (prevL !== undefined && (e.lastTsMs === null || batchPrevTs > e.lastTsMs)) ref = prevL;
+        else if (e.lastTsMs === null || r.tsMs > e.lastTsMs) ref = e.lastL;
+      }
       const flags = ref === undefined ? r.flags : r.flags | registerFlag(ref, curL, e.rolloverL);
       const row: PlannedRow = { tenantId: e.tenantId, r, entry: e, flags, kind: ref === undefined ? RowKind.OldLookup : RowKind.Old };
       if (!allSlow && (e.maxTsMs === null || r.tsMs > e.maxTsMs)) plan.fresh.push(row);
@@ -291,14 +317,19 @@ export class DayMarks {
 
   constructor(private readonly skipMs: number) {}
 
+  /** The epoch a write marks under: taken when it marks, recorded after its commit. */
+  get current(): number {
+    return this.epoch;
+  }
+
   due(e: MeterEntry, day: string, now: number): boolean {
     return e.markDay !== day || e.markEpoch !== this.epoch || now - e.markAt >= this.skipMs;
   }
 
-  wrote(e: MeterEntry, day: string, now: number): void {
+  wrote(e: MeterEntry, day: string, now: number, epoch: number): void {
     e.markDay = day;
     e.markAt = now;
-    e.markEpoch = this.epoch;
+    e.markEpoch = epoch;
   }
 
   /** The summarizer claimed marks: any day may need marking again. */

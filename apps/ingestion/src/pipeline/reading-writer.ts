@@ -30,13 +30,14 @@ export const MARK_REFRESH_S = 60;
 
 /**
  * The stored reading of `alias`'s meter just before it, since the meter's installation (a new
- * installation starts a new register history). The day before the reading is searched first: its
+ * installation starts a new register history), not flagged `future` (as the in-memory last state).
+ * The day before the reading is searched first: its
  * bounds prune to one or two partitions, where an open search probes every partition before ts.
  */
 export const STORED_BEFORE_SQL = (alias: string) => {
   const before = (lower: string) => `(SELECT r.register_m3 FROM telemetry.readings r
    WHERE r.tenant_id = ${alias}.tenant_id AND r.meter_id = ${alias}.meter_id AND r.ts < ${alias}.ts
-     AND r.ts >= ${lower} ORDER BY r.ts DESC LIMIT 1)`;
+     AND r.ts >= ${lower} AND r.flags & ${FUTURE} = 0 ORDER BY r.ts DESC LIMIT 1)`;
   const since = `COALESCE(${alias}.installed_at, '-infinity')`;
   return `COALESCE(${before(`GREATEST(${since}, ${alias}.ts - interval '1 day')`)}, ${before(since)})`;
 };

@@ -10,7 +10,7 @@ import { TenantDirectory } from '../meters/tenant-directory';
 import { Clock } from './clock';
 import { parseTelemetryMessage, type ParsedReading } from './parse-telemetry';
 import { MARK_REFRESH_S, type TenantReadings, type WriteResult } from './reading-writer';
-import { isUniqueViolation, LaneWriter, type LaneWrite } from './lane-writer';
+import { isUniqueViolation, LaneWriter, METERS_EXCLUSIVE_SQL, type LaneWrite } from './lane-writer';
 import { TelemetryErrorCodes } from './telemetry.errors';
 import { TenantQuotas } from './token-bucket';
 import { ConsumerLease, LeaseLostError } from './consumer-lease';
@@ -80,6 +80,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private flushedUpTo = 0;
   /** An idle consumer still writes its state (and purges) once per INGEST_STATE_FLUSH_S: see `drain`. */
   private flushDue = false;
+  /** The stream's last sequence at the reset: messages up to it are written in order (see `writeBatch`). */
+  private catchUpTo = 0;
   readonly stats = { messages: 0, readings: 0, inserted: 0, duplicates: 0, quarantined: 0, deadLettered: 0, quotaDelayed: 0, batches: 0, retries: 0 };
 
   constructor(
@@ -166,28 +168,35 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
    */
   private async resetConsumer(): Promise<void> {
     const jsm = this.nats.jsm;
-    this.streamCreated = String((await jsm.streams.info(this.stream)).created);
+    const streamInfo = await jsm.streams.info(this.stream);
+    this.streamCreated = String(streamInfo.created);
+    // Everything up to here may have been written by a predecessor: written in stream order, not held for quota.
+    this.catchUpTo = streamInfo.state.last_seq;
     const info = await jsm.consumers.info(this.stream, TELEMETRY_DURABLE).catch((e: Error) => {
       if (/not found/i.test(e.message)) return undefined;
       throw e;
     });
-    const positions = (await this.db.asSystem((em) => em.query(`SELECT stream_created, stream_seq::text AS seq FROM telemetry.consumer_state`))) as Array<{
-      stream_created: string;
-      seq: string;
-    }>;
-    // Rows of an earlier stream of the same name (deleted and created again) do not apply.
-    const ours = positions.length > 0 && positions.every((p) => p.stream_created === this.streamCreated);
-    const floor = ours ? Math.min(...positions.map((p) => Number(p.seq))) : (info?.ack_floor.stream_seq ?? 0);
-    this.cutUpTo = this.flushedUpTo = floor;
-    this.purgedBelow = 0;
-    // One row per current lane, all at the resume point: each then moves only when its lane writes its state.
-    await this.db.asSystem(async (em) => {
+    const floor = await this.db.asSystem(async (em) => {
+      // Exclusive: a predecessor's write that passed its fencing check before it lost the lease
+      // commits before we read where the written state stands (later ones fail the check).
+      await em.query(METERS_EXCLUSIVE_SQL);
+      const positions = (await em.query(`SELECT stream_created, stream_seq::text AS seq FROM telemetry.consumer_state`)) as Array<{
+        stream_created: string;
+        seq: string;
+      }>;
+      // Rows of an earlier stream of the same name (deleted and created again) do not apply.
+      const ours = positions.length > 0 && positions.every((p) => p.stream_created === this.streamCreated);
+      const at = ours ? Math.min(...positions.map((p) => Number(p.seq))) : (info?.ack_floor.stream_seq ?? 0);
+      // One row per current lane, all at the resume point: each then moves only when its lane writes its state.
       await em.query(`DELETE FROM telemetry.consumer_state`);
       await em.query(
         `INSERT INTO telemetry.consumer_state (lane, stream_created, stream_seq) SELECT l, $1, $2 FROM generate_series(0, $3 - 1) AS l`,
-        [this.streamCreated, floor, this.lanes.length],
+        [this.streamCreated, at, this.lanes.length],
       );
+      return at;
     });
+    this.cutUpTo = this.flushedUpTo = floor;
+    this.purgedBelow = 0;
     if (info) await jsm.consumers.delete(this.stream, TELEMETRY_DURABLE);
     await jsm.consumers.add(this.stream, {
       durable_name: TELEMETRY_DURABLE,
@@ -352,7 +361,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     const previousAck = session.ackTail;
     let acked!: () => void;
     session.ackTail = new Promise<void>((r) => (acked = r));
-    return this.writeBatch(batch, turns, release, previousAck)
+    // The idle write (empty batch, nothing in flight) stands at everything cut so far: taken now.
+    const idleAt = this.cutUpTo;
+    return this.writeBatch(batch, turns, release, previousAck, idleAt)
       .catch((e: Error) => {
         session.broken = true;
         throw e;
@@ -379,7 +390,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     session.ackedSeq = target.seq;
   }
 
-  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>, previousAck: Promise<void>): Promise<void> {
+  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>, previousAck: Promise<void>, idleAt: number): Promise<void> {
     const now = this.clock.now();
     const opts = { ns: this.ns, nowMs: now, futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 };
     const parsed = batch.map((msg) => ({ msg, r: parseTelemetryMessage(msg.subject, msg.data, opts) }));
@@ -403,7 +414,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
         dead.push({ msg, code: TelemetryErrorCodes.tenantUnknown, reason: `tenant ${r.tenant} is not registered with ingestion` });
         continue;
       }
-      const quota = this.quotas.take(r.tenant, r.readings.length + r.invalid.length, now);
+      // Catching up after a reset: a predecessor may have written some of these messages, and the
+      // meter state is only exact again once they are all replayed in order; none is held for quota.
+      const quota = msg.seq <= this.catchUpTo ? { ok: true as const, retryInMs: 0 } : this.quotas.take(r.tenant, r.readings.length + r.invalid.length, now);
       if (!quota.ok) {
         delayed.push({ msg, ms: quota.retryInMs });
         continue;
@@ -435,7 +448,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Where the stream stands once this batch is written: below every message still held. Every
     // INGEST_STATE_FLUSH_S, each lane writes its meters' state with that position (and may then purge).
     // An empty batch is the idle write (run with nothing in flight): everything cut so far is written.
-    let position = batch.length ? 0 : this.cutUpTo;
+    let position = batch.length ? 0 : idleAt;
     for (const m of batch) position = Math.max(position, m.seq);
     for (const m of this.held.keys()) position = Math.min(position, m.seq - 1);
     const flush = !batch.length || Date.now() - this.lastFlushAt >= this.env.INGEST_STATE_FLUSH_S * 1000;
@@ -504,6 +517,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private async purge(position: number): Promise<void> {
     if (position + 1 <= this.purgedBelow) return;
     try {
+      // Positions number this stream: one deleted and created again under the same name starts anew.
+      if (String((await this.nats.jsm.streams.info(this.stream)).created) !== this.streamCreated) {
+        this.endSession?.('stream recreated');
+        return;
+      }
       await this.nats.jsm.streams.purge(this.stream, { seq: position + 1 });
       this.purgedBelow = position + 1;
     } catch (e) {

@@ -103,7 +103,6 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
 
   private async run(now: number, limit: number): Promise<number> {
     let total = 0;
-    let announced = false;
     for (;;) {
       // Which tenants have due days is a cross-tenant question; the work itself is per tenant.
       const due = (await this.db.asSystem((em) =>
@@ -118,15 +117,6 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
         ),
       )) as DueRow[];
       if (!due.length) return total;
-      if (!announced) {
-        // Before any claim: wait for the live writes in flight (they commit first, so the summaries
-        // below see their readings) and make every later one forget the days it marked lately.
-        await this.db.asSystem(async (em) => {
-          await em.query(METERS_EXCLUSIVE_SQL);
-          await em.query(`SELECT nextval('telemetry.summary_claims')`);
-        });
-        announced = true;
-      }
       const byTenant = new Map<string, DueRow[]>();
       for (const d of due) byTenant.set(d.tenant_id, [...(byTenant.get(d.tenant_id) ?? []), d]);
       for (const rows of byTenant.values()) total += await this.summarizeTenant(rows);
@@ -136,13 +126,22 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
 
   private async summarizeTenant(rows: DueRow[]): Promise<number> {
     const { tenant_id: tenantId, slug, time_zone: tz } = rows[0];
+    // Before each claim: wait for the live writes in flight (they commit first, so the summaries
+    // below see their readings) and make every later one forget the days it marked lately, so a
+    // reading after the claim marks its day again (see the design README, "Meter state").
+    await this.db.asSystem(async (em) => {
+      await em.query(METERS_EXCLUSIVE_SQL);
+      await em.query(`SELECT nextval('telemetry.summary_claims')`);
+    });
     return this.db.withTenant({ tenantId, tenantSlug: slug }, async (em) => {
       // Claim first: a reading committed after this re-marks the day, so it is summarized again.
+      // Only marks still settled: one refreshed since the due query belongs to a day still written.
       const claimed = (await em.query(
         // (In a CTE: TypeORM returns [rows, count] for a bare DELETE … RETURNING.)
         `WITH c AS (DELETE FROM telemetry.summary_dirty d USING unnest($1::text[], $2::date[]) AS k(meter_id, day)
-          WHERE d.meter_id = k.meter_id AND d.day = k.day RETURNING d.meter_id, d.day::text AS day) SELECT * FROM c`,
-        [rows.map((r) => r.meter_id), rows.map((r) => r.day)],
+          WHERE d.meter_id = k.meter_id AND d.day = k.day AND d.marked_at <= now() - make_interval(secs => $3)
+          RETURNING d.meter_id, d.day::text AS day) SELECT * FROM c`,
+        [rows.map((r) => r.meter_id), rows.map((r) => r.day), this.env.SUMMARY_SETTLE_S],
       )) as Array<{ meter_id: string; day: string }>;
       if (!claimed.length) return 0;
       // Index probes, one worker: the summarizer runs beside the live writes.
