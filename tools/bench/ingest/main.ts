@@ -30,6 +30,8 @@ const argN = (name: string): number | undefined => (argS(name) === undefined ? u
 const REPLAY_METERS = argN('--replay-meters') ?? (quick ? 4_000 : 400_000);
 const P99_RATE = 20_000;
 // --phases raw,single,batch,p99,replay runs a subset (while working on one path); RESULT needs all.
+// rawreplay (not in the default set): bare COPY of the replay's rows, same order, to see how much of
+// the replay's time is PostgreSQL's own at that scale.
 const PHASES = (argS('--phases') ?? 'raw,single,batch,p99,replay').split(',');
 const want = (phase: string) => PHASES.includes(phase);
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
@@ -78,7 +80,7 @@ async function rawMessageCeiling(nats: NatsClient, natsUrl: string, ns: string):
 }
 
 /** Raw COPY ceiling: the same rows into the same partitioned table with its key, as many connections as the pipeline's lanes. */
-async function rawCopyCeiling(url: string, connections: number): Promise<number> {
+async function rawCopyCeiling(url: string, connections: number, rows = BATCH_READINGS, meters = rows / 96): Promise<number> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA rawbench`);
@@ -90,8 +92,6 @@ async function rawCopyCeiling(url: string, connections: number): Promise<number>
     await admin.query(`CREATE TABLE rawbench.p${d} PARTITION OF rawbench.readings FOR VALUES FROM ('${new Date(t0 + d * 86_400_000).toISOString()}') TO ('${new Date(t0 + (d + 1) * 86_400_000).toISOString()}')`);
   }
   const tenant = randomUUID();
-  const rows = BATCH_READINGS;
-  const meters = rows / 96;
   // Transactions of about the pipeline's size (INGEST_BATCH_BYTES of batch messages ≈ 7,000 readings, split over the lanes).
   const perTx = Math.round(7000 / connections);
   async function copyPart(part: number): Promise<void> {
@@ -134,6 +134,11 @@ async function main(): Promise<void> {
     log(`raw JetStream publish -> pull-consume, same publisher (parse + ack, no database): ${Math.round(rawMsg)} msg/s`);
     const rawCopy = want('raw') ? await rawCopyCeiling(tdb.url, LANES) : NaN;
     log(`raw COPY into a partitioned table with its key, ${LANES} connections: ${Math.round(rawCopy)} rows/s`);
+    if (want('rawreplay')) {
+      const started = Date.now();
+      const rps = await rawCopyCeiling(tdb.url, LANES, REPLAY_METERS * 96, REPLAY_METERS);
+      log(`raw COPY of the replay's ${REPLAY_METERS * 96} rows (${REPLAY_METERS} meters, time-major), ${LANES} connections: ${Math.round(rps)} rows/s, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
 
     const rt = await bootstrapService(ingestionService, {
       envOverrides: { DATABASE_URL: tdb.url, SUPRA_NAMESPACE: ns, NATS_URL: infra.natsUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', INGEST_QUOTA_RPS: '0', INGEST_WRITE_LANES: String(LANES), TELEMETRY_STREAM_MAX_BYTES: String(streamBytes) },
