@@ -106,6 +106,8 @@ describe('ingestion write path: restart', () => {
     // Everything after the written position (all three) comes again and is absorbed.
     await until('redelivered', async () => consumer.stats.duplicates, (n) => n >= 3);
     expect(consumer.stats.inserted).toBe(0);
+    // The stale state called them new: the key stopped the COPY and the write was redone the slow way.
+    expect(consumer.stats.slowFallbacks).toBeGreaterThan(0);
 
     // Later, below the 3rd register (102): a decrease, though telemetry.meters still says nothing.
     await publish(h, 'demo', 'RST-1', { ts: iso(base + 3 * 900_000), registerM3: 101.5 });

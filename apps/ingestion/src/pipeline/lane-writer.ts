@@ -141,8 +141,6 @@ export class LaneWriter {
   private readonly marks: DayMarks;
   private readonly days = new LocalDays();
   private readonly zones = new Map<string, { zone: string; at: number }>();
-  /** Rows by path; `fallbacks`: lane writes retried the slow way after a duplicate among fresh rows. */
-  readonly counts = { fresh: 0, slow: 0, fallbacks: 0 };
   /** telemetry.summary_claims as last seen. */
   private claims = '';
 
@@ -151,6 +149,8 @@ export class LaneWriter {
     laneOf: (meterId: string) => number,
     markSkipMs: number,
     private readonly leasePid: () => number | undefined,
+    /** Rows by path; `fallbacks`: lane writes retried the slow way after a duplicate among fresh rows. */
+    private readonly counts: { freshRows: number; slowRows: number; slowFallbacks: number },
     private readonly now: () => number = Date.now,
   ) {
     this.cache = new MeterCache(lanes, laneOf);
@@ -231,9 +231,9 @@ export class LaneWriter {
       onFlush(taken);
       flushed = await this.flush(em, w.lane, w.flush, taken, inserted, stored);
     }
-    this.counts.fresh += plan.fresh.length;
-    this.counts.slow += plan.slow.length;
-    if (w.allSlow) this.counts.fallbacks++;
+    this.counts.freshRows += plan.fresh.length;
+    this.counts.slowRows += plan.slow.length;
+    if (w.allSlow) this.counts.slowFallbacks++;
     const unknown = plan.slow.filter((p) => p.kind === RowKind.Quarantine);
     return { result: { rows, inserted: inserted.length, quarantined }, inserted, stored, marked, markedAt, markEpoch, unknown, flushed };
   }

@@ -82,7 +82,20 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private flushDue = false;
   /** The stream's last sequence at the reset: messages up to it are written in order (see `writeBatch`). */
   private catchUpTo = 0;
-  readonly stats = { messages: 0, readings: 0, inserted: 0, duplicates: 0, quarantined: 0, deadLettered: 0, quotaDelayed: 0, batches: 0, retries: 0 };
+  readonly stats = {
+    messages: 0,
+    readings: 0,
+    inserted: 0,
+    duplicates: 0,
+    quarantined: 0,
+    deadLettered: 0,
+    quotaDelayed: 0,
+    batches: 0,
+    retries: 0,
+    freshRows: 0,
+    slowRows: 0,
+    slowFallbacks: 0,
+  };
 
   constructor(
     @Inject(SERVICE_ENV) private readonly env: IngestionEnv,
@@ -103,6 +116,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       quarantined: 'Readings of unknown meters quarantined',
       deadLettered: 'Telemetry dead letters',
       quotaDelayed: 'Messages delayed by a tenant quota',
+      freshRows: 'Readings COPYed straight in (after their meter\'s latest stored key)',
+      slowRows: 'Readings written through staging (duplicates, out of order, unknown meters)',
+      slowFallbacks: 'Lane writes redone the slow way (a duplicate among fresh rows: the state was behind)',
     })) {
       metrics.gauge(`supra_ingestion_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, () => this.stats[k as keyof typeof this.stats]);
     }
@@ -219,7 +235,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await this.resetConsumer();
     const lanes = this.lanes.length;
     const markSkipMs = Math.min(MARK_REFRESH_S, this.env.SUMMARY_SETTLE_S / 3) * 1000;
-    const writer = new LaneWriter(lanes, (m) => laneOf(m, lanes), markSkipMs, () => this.lease.pid);
+    const writer = new LaneWriter(lanes, (m) => laneOf(m, lanes), markSkipMs, () => this.lease.pid, this.stats);
     await this.db.asSystem((em) => writer.start(em));
     this.writer = writer;
     this.lastFlushAt = Date.now();
@@ -400,7 +416,6 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
 
     const dead: DeadLetter[] = [];
     const delayed: Array<{ msg: JsMsg; ms: number }> = [];
-    const toAck: JsMsg[] = [];
     // Readings are spread over lanes by meter: one meter's readings are always written by the same
     // lane, in order, so the register checks and the meter's last state never race.
     const lanes = turns.map(() => new Map<string, ParsedReading[]>());
@@ -435,7 +450,6 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
         if (!list) byTenant.set(tenantId, (list = []));
         list.push(x);
       }
-      toAck.push(msg);
     }
 
     // Over quota: back-pressure. The message stays unacknowledged and comes back after the delay.
