@@ -51,6 +51,9 @@ describe('parseTelemetryMessage', () => {
 
   it('refuses more than litre resolution instead of rounding it away', () => {
     expect(parse('t-1.telemetry.demo.M1', { ts: '2026-11-23T05:00:00Z', registerM3: 1.2345 })).toMatchObject({ ok: false, code: 'TELEMETRY.READING_INVALID' });
+    // Also on a large register: 0.4 litre past 10^8 m3 is not binary rounding.
+    expect(parse('t-1.telemetry.demo.M1', { ts: '2026-11-23T05:00:00Z', registerM3: 100000000.0004 })).toMatchObject({ ok: false, code: 'TELEMETRY.READING_INVALID' });
+    expect(parse('t-1.telemetry.demo.M1', { ts: '2026-11-23T05:00:00Z', registerM3: 123456789.123 })).toMatchObject({ ok: true });
   });
 
   it('flags a reading beyond the future tolerance', () => {

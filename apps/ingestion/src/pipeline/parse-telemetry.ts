@@ -93,12 +93,18 @@ function canonical(ts: string, tsMs: number): string {
   return new Date(tsMs).toISOString();
 }
 
+/**
+ * How far a scaled double may sit from its integer through binary rounding alone: a few ulps of it
+ * (a slack relative to the value in m3 let ~100 litres through at 10^8 m3).
+ */
+const roundingSlack = (scaled: number): number => Math.max(1e-6, 4 * Number.EPSILON * Math.abs(scaled));
+
 /** A JSON number with at most `decimals` decimals, as an exact string; undefined when it has more. */
 function fixed(n: number, decimals: number): string | undefined {
   const scale = 10 ** decimals;
   const scaled = Math.round(n * scale);
   // JSON numbers are doubles: 123.456 * 1000 is 123456.00000000001; anything further off had more decimals.
-  if (Math.abs(n * scale - scaled) > 1e-6 * Math.max(1, Math.abs(n))) return undefined;
+  if (Math.abs(n * scale - scaled) > roundingSlack(scaled)) return undefined;
   if (decimals === 0) return String(scaled);
   const sign = scaled < 0 ? '-' : '';
   const abs = Math.abs(scaled);
@@ -116,7 +122,7 @@ function parseReading(raw: unknown, meter: string, opts: ParseOptions): ParsedRe
   }
   const registerL = Math.round(r.registerM3 * 1000);
   // JSON numbers are doubles: 123.456 * 1000 is 123456.00000000001; anything further off had more decimals.
-  if (Math.abs(r.registerM3 * 1000 - registerL) > 1e-6 * Math.max(1, r.registerM3)) return 'registerM3 has more than 3 decimals (litre resolution)';
+  if (Math.abs(r.registerM3 * 1000 - registerL) > roundingSlack(registerL)) return 'registerM3 has more than 3 decimals (litre resolution)';
   let flowLps: string | null = null;
   if (r.flowLps !== undefined && r.flowLps !== null) {
     if (typeof r.flowLps !== 'number' || !Number.isFinite(r.flowLps) || Math.abs(r.flowLps) >= 1e6) return 'flowLps must be a number in (-1e6, 1e6)';
