@@ -85,7 +85,7 @@ describe('ingestion write path: restart', () => {
 
   beforeAll(async () => {
     h = await startHarness(env);
-    await registerMeters(h, demo, ['RST-1']);
+    await registerMeters(h, demo, ['RST-1', 'RST-2']);
   }, 60_000);
 
   afterAll(async () => {
@@ -119,6 +119,27 @@ describe('ingestion write path: restart', () => {
       { register_m3: '101.500', flags: DECREASE },
     ]);
     expect(consumer.stats.inserted).toBe(1);
+  });
+
+  it('resumes from a stale written state that is not empty: the redelivered duplicates move it on', async () => {
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ack = await h.nats.js.publish(Subjects.telemetry(h.ns, 'demo', 'RST-2'), te.encode(JSON.stringify({ ts: iso(base + i * 900_000), registerM3: 200 + i })));
+      seqs.push(ack.seq);
+    }
+    await until('5 readings', () => countReadings(h, `meter_id = 'RST-2'`), (n) => n === 5);
+    await h.rt.close();
+    // As if the state had last been written after the 3rd reading (202): the 4th and 5th are stored
+    // but neither telemetry.meters nor the position knows them.
+    await h.admin.query(`UPDATE telemetry.meters SET last_ts = $1, last_register_m3 = 202 WHERE meter_id = 'RST-2'`, [iso(base + 2 * 900_000)]);
+    await h.admin.query(`UPDATE telemetry.consumer_state SET stream_seq = $1`, [seqs[2]]);
+    await restart(h, env);
+    const consumer = h.rt.app.get(TelemetryConsumer);
+    await until('4th and 5th delivered again', async () => consumer.stats.duplicates, (n) => n >= 2);
+    // After the 5th (204) in time, below it, above the written 202: only the true last reading flags it.
+    await publish(h, 'demo', 'RST-2', { ts: iso(base + 5 * 900_000), registerM3: 203.5 });
+    await until('6th reading', () => countReadings(h, `meter_id = 'RST-2'`), (n) => n === 6);
+    expect((await flagsOf(h, 'RST-2')).map((r) => r.flags)).toEqual([0, 0, 0, 0, 0, DECREASE]);
   });
 });
 

@@ -166,7 +166,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
           () => this.stopped,
           (why) => this.endSession?.(why),
         );
-        if (!held) break;
+        // Stopping while the lease was being taken: onModuleDestroy's end signal found no session.
+        if (!held || this.stopped) break;
         const why = await this.consumeSession();
         if (!this.stopped) this.log.warn(`telemetry consumption restarts: ${why}`);
       } catch (e) {
@@ -252,6 +253,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
     const session = this.session;
     const ended = new Promise<string>((r) => (this.endSession = r));
+    // A stop that came while the session was being set up had no session to end: end it now.
+    if (this.stopped) this.endSession?.('stopping');
     // A callback, not the async iterator: no promise and microtask per message (single-reading
     // messages are ~40k/s). What is delivered but unacked is bounded by max_ack_pending (a few
     // batches; acks are per batch), well inside ack_wait. Not max_bytes: a pull whose remaining
