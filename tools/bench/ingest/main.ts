@@ -241,8 +241,10 @@ async function main(): Promise<void> {
     const lost = Math.max(0, replayReadings - stored);
     const duplicated = afterAgain - beforeAgain + Math.max(0, stored - replayReadings);
     await rt.close();
+    // A script reads the RESULT line: only a run of every phase prints one.
+    const all = ['raw', 'single', 'batch', 'p99', 'replay'].every(want);
     console.log(
-      `RESULT ingest single_rps=${Math.round(single)} batch_rps=${Math.round(batch)} raw_msg_rps=${Math.round(rawMsg)} raw_copy_rps=${Math.round(rawCopy)} ` +
+      `${all ? 'RESULT' : `PARTIAL (phases ${PHASES.join(',')})`} ingest single_rps=${Math.round(single)} batch_rps=${Math.round(batch)} raw_msg_rps=${Math.round(rawMsg)} raw_copy_rps=${Math.round(rawCopy)} ` +
         `single_ratio=${(single / rawMsg).toFixed(2)} batch_ratio=${(batch / rawCopy).toFixed(2)} replay_s=${replayS.toFixed(1)} p99_ms=${Math.round(p99)} lost=${lost} duplicated=${duplicated}`,
     );
   } finally {
