@@ -47,6 +47,17 @@ describe('metering service', () => {
   const meterOn = (tomaId: string, initial = '0', installedAt = '2025-12-20T10:00:00Z', digits = 5) =>
     call<MeterView>('meters.create', { serial: `M-${ns}-${++serialN}`, meterType: 'volumetric', brand: 'Itron', diameterMm: 13, registerDigits: digits, tomaId, installedAt, initialRegisterM3: initial });
 
+  /** Oct–Dec 2025 read and closed (31, 30, 31 m3): the history estimates use. Returns the last register. */
+  const measuredQuarter = async (meterId: string): Promise<number> => {
+    let value = 0;
+    for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
+      value += used;
+      await call<ReadingView>('readings.record', { id: meterId, valueM3: String(value), readAt: at });
+      await call('consumption.close-period', { period: key });
+    }
+    return value;
+  };
+
   beforeAll(async () => {
     const infra = await testInfra();
     tdb = await createTestDatabase();
@@ -169,12 +180,7 @@ describe('metering service', () => {
     const { tomaId } = await toma();
     const m = await meterOn(tomaId, '0', '2025-09-30T12:00:00Z');
     // Three measured months of 30 m3-ish build history.
-    let value = 0;
-    for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
-      value += used;
-      await call<ReadingView>('readings.record', { id: m.id, valueM3: String(value), readAt: at });
-      await call('consumption.close-period', { period: key });
-    }
+    const value = await measuredQuarter(m.id);
     // February: no reading. Estimated from the daily rate of the last three months (92 m3 / 92 days) x 28 days.
     await call('consumption.close-period', { period: '2026-01' }); // January also unread -> estimated 31
     await call('consumption.close-period', { period: '2026-02' });
@@ -233,12 +239,7 @@ describe('metering service', () => {
   it('gives back to the ended contract what its estimates billed beyond the final reading (creditM3), not to the next holder', async () => {
     const { tomaId, contractId } = await toma();
     const m = await meterOn(tomaId, '0', '2025-09-30T12:00:00Z');
-    let value = 0;
-    for (const [key, at, used] of [['2025-10', '2025-10-31T12:00:00Z', 31], ['2025-11', '2025-11-30T12:00:00Z', 30], ['2025-12', '2025-12-31T12:00:00Z', 31]] as const) {
-      value += used;
-      await call<ReadingView>('readings.record', { id: m.id, valueM3: String(value), readAt: at });
-      await call('consumption.close-period', { period: key });
-    }
+    const value = await measuredQuarter(m.id);
     await call('consumption.close-period', { period: '2026-01' }); // unread: estimated 31 m3
     await publish('customer.contract.terminated.v1', contractId, { contractId, contractNumber: 'C-1', tomaId, tomaNumber: 'T-1', personId: randomUUID(), reason: 'baja voluntaria', effectiveDate: '2026-02-05', finalReadingRequested: true });
     const pending = await until(async () => (await call<Page<FinalReadingView>>('final-readings.list', { status: 'pending' })).data.find((f) => f.contractId === contractId), 'pending final reading');
