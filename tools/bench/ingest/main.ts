@@ -86,7 +86,9 @@ async function rawCopyCeiling(url: string, connections: number, rows = BATCH_REA
   await admin.query(`CREATE SCHEMA rawbench`);
   await admin.query(`CREATE TABLE rawbench.readings (tenant_id uuid NOT NULL, meter_id text NOT NULL, ts timestamptz NOT NULL, register_m3 numeric(12,3) NOT NULL,
     flow_lps numeric(10,3), battery numeric(5,2), signal smallint, alarms smallint NOT NULL DEFAULT 0, flags smallint NOT NULL DEFAULT 0,
-    received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant_id, meter_id, ts)) PARTITION BY RANGE (ts)`);
+    received_at timestamptz NOT NULL DEFAULT now(),
+    ts_hour timestamptz GENERATED ALWAYS AS (date_bin('1 hour', ts, timestamptz '2000-01-01 00:00:00+00')) STORED,
+    PRIMARY KEY (tenant_id, ts_hour, meter_id, ts)) PARTITION BY RANGE (ts)`);
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   for (let d = 0; d < 2; d++) {
     await admin.query(`CREATE TABLE rawbench.p${d} PARTITION OF rawbench.readings FOR VALUES FROM ('${new Date(t0 + d * 86_400_000).toISOString()}') TO ('${new Date(t0 + (d + 1) * 86_400_000).toISOString()}')`);

@@ -88,7 +88,10 @@ export class Telemetry1763900100000 implements MigrationInterface {
     if (timescale) {
       await runAll(q, [
         `CREATE EXTENSION IF NOT EXISTS timescaledb`,
-        `CREATE TABLE telemetry.readings (${columns}, PRIMARY KEY (tenant_id, meter_id, ts))`,
+        // The hour-led key of HourKey1763900400000, which converts native tables only (no database here has TimescaleDB).
+        `CREATE TABLE telemetry.readings (${columns},
+           ts_hour timestamptz GENERATED ALWAYS AS (date_bin('1 hour', ts, timestamptz '2000-01-01 00:00:00+00')) STORED,
+           PRIMARY KEY (tenant_id, ts_hour, meter_id, ts))`,
         `SELECT create_hypertable('telemetry.readings', 'ts', chunk_time_interval => interval '1 day')`,
         `ALTER TABLE telemetry.readings SET (timescaledb.compress, timescaledb.compress_segmentby = 'tenant_id, meter_id', timescaledb.compress_orderby = 'ts')`,
         `SELECT add_compression_policy('telemetry.readings', interval '7 days')`,

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { LEASE_HELD_EXPR, LeaseLostError } from './consumer-lease';
 import { litresToM3 } from './parse-telemetry';
 import { DayMarks, FUTURE, LocalDays, m3ToLitres, MeterCache, METER_ROW_COLUMNS, observeStored, planLane, RowKind, type MeterEntry, type MeterRow, type PlannedRow } from './meter-state';
-import { copyIn, ensureTemp, forgetStaging, MARK_CONFLICT_SQL, PLANNER_SETTINGS_SQL, REGISTER_FLAG_SQL, STORED_BEFORE_SQL, type TenantReadings, type WriteResult } from './reading-writer';
+import { copyIn, ensureTemp, forgetStaging, HOUR_OF_SQL, MARK_CONFLICT_SQL, PLANNER_SETTINGS_SQL, REGISTER_FLAG_SQL, STORED_BEFORE_SQL, type TenantReadings, type WriteResult } from './reading-writer';
 
 /**
  * The meters lock: every live write transaction takes it shared (BEGIN_SQL); the telemetry.meters
@@ -51,11 +51,11 @@ UPDATE telemetry.readings r SET flags = r.flags | x.flag
           FROM (SELECT x.*, ${STORED_BEFORE_SQL('x')} AS prev
                   FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::timestamptz[])
                     AS x(tenant_id, meter_id, ts, register_m3, rollover_m3, installed_at) OFFSET 0) p) x
- WHERE r.tenant_id = x.tenant_id AND r.meter_id = x.meter_id AND r.ts = x.ts AND x.flag <> 0`;
+ WHERE r.tenant_id = x.tenant_id AND r.ts_hour = ${HOUR_OF_SQL('x.ts')} AND r.meter_id = x.meter_id AND r.ts = x.ts AND x.flag <> 0`;
 /** What is stored under keys that were duplicates and may be later than the state: the first value won. */
 const STORED_SQL = `SELECT r.tenant_id, r.meter_id, (extract(epoch FROM r.ts) * 1000)::bigint AS ms, r.register_m3::text AS reg, r.flags
   FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(tenant_id, meter_id, ts)
-  JOIN telemetry.readings r ON r.tenant_id = x.tenant_id AND r.meter_id = x.meter_id AND r.ts = x.ts`;
+  JOIN telemetry.readings r ON r.tenant_id = x.tenant_id AND r.ts_hour = ${HOUR_OF_SQL('x.ts')} AND r.meter_id = x.meter_id AND r.ts = x.ts`;
 const MARKS_SQL = `INSERT INTO telemetry.summary_dirty (tenant_id, meter_id, day)
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[]) ${MARK_CONFLICT_SQL}`;
 /** The consumer's own state writes do not count as meter changes (the trigger skips them). */

@@ -29,16 +29,27 @@ export const REPLAYED = flagBit('replayed');
 export const MARK_REFRESH_S = 60;
 
 /**
+ * The readings key is (tenant_id, ts_hour, meter_id, ts) (migration HourKey1763900400000): a lookup
+ * by meter goes hour by hour (`hours` lists them), an equality on each key column, or the index
+ * could only bound the tenant. The stored generated column is this expression.
+ */
+export const HOUR_OF_SQL = (ts: string) => `date_bin('1 hour', ${ts}, timestamptz '2000-01-01 00:00:00+00')`;
+/** A FROM item: the hours of [from, to) as `hr(h)`, for a LATERAL probe of `r.ts_hour = hr.h` each. */
+export const HOURS_SQL = (from: string, to: string) => `unnest(telemetry.hours(${from}, ${to})) AS hr(h)`;
+
+/**
  * The stored reading of `alias`'s meter just before it, since the meter's installation (a new
  * installation starts a new register history), not flagged `future` (as the in-memory last state).
- * The day before the reading is searched first: its
- * bounds prune to one or two partitions, where an open search probes every partition before ts.
+ * Hours are probed latest first and the first hit ends it. The day before the reading is searched
+ * first; only when it has none, back to the installation or the oldest partition (the rare case).
  */
 export const STORED_BEFORE_SQL = (alias: string) => {
-  const before = (lower: string) => `(SELECT r.register_m3 FROM telemetry.readings r
-   WHERE r.tenant_id = ${alias}.tenant_id AND r.meter_id = ${alias}.meter_id AND r.ts < ${alias}.ts
-     AND r.ts >= ${lower} AND r.flags & ${FUTURE} = 0 ORDER BY r.ts DESC LIMIT 1)`;
-  const since = `COALESCE(${alias}.installed_at, '-infinity')`;
+  const before = (lower: string) => `(SELECT b.register_m3 FROM ${HOURS_SQL(lower, `${alias}.ts`)}
+   CROSS JOIN LATERAL (SELECT r.register_m3 FROM telemetry.readings r
+     WHERE r.tenant_id = ${alias}.tenant_id AND r.ts_hour = hr.h AND r.meter_id = ${alias}.meter_id AND r.ts < ${alias}.ts
+       AND r.ts >= ${lower} AND r.flags & ${FUTURE} = 0 ORDER BY r.ts DESC LIMIT 1) b
+   ORDER BY hr.h DESC LIMIT 1)`;
+  const since = `GREATEST(${alias}.installed_at, (SELECT telemetry.readings_floor()))`;
   return `COALESCE(${before(`GREATEST(${since}, ${alias}.ts - interval '1 day')`)}, ${before(since)})`;
 };
 
