@@ -74,6 +74,25 @@ describe('ingestion write path: the consumer follows meter changes made by other
     await until('quarantined after removal', () => quarantined(h, 'GONE-1'), (n) => n === 1);
     expect(await countReadings(h, `meter_id = 'GONE-1'`)).toBe(1);
   });
+
+  it('a mass registration beside a removal: the lanes read their cached meters by key and still see the removal', async () => {
+    await registerMeters(h, demo, ['GONE-2']);
+    await publish(h, 'demo', 'GONE-2', { ts: iso(base), registerM3: 1 });
+    await until('stored while installed', () => countReadings(h, `meter_id = 'GONE-2'`), (n) => n === 1);
+    const consumer = h.rt.app.get(TelemetryConsumer);
+    const byKeyBefore = consumer.stats.refreshedByKey;
+    // Far more meters change than either lane caches (a handful here).
+    await registerMeters(h, demo, Array.from({ length: 200 }, (_, i) => `MASS-${i}`));
+    const removed = { meterId: randomUUID(), serial: 'GONE-2', tomaId: randomUUID(), removedAt: iso(Date.now()), finalRegisterM3: '1.000' };
+    await TenantContext.run(demo, () => h.rt.app.get(MetersService).onRemoved(removed));
+    await publish(h, 'demo', 'GONE-2', { ts: iso(base + 900_000), registerM3: 1.5 });
+    await until('quarantined after removal', () => quarantined(h, 'GONE-2'), (n) => n === 1);
+    expect(await countReadings(h, `meter_id = 'GONE-2'`)).toBe(1);
+    expect(consumer.stats.refreshedByKey).toBeGreaterThan(byKeyBefore);
+    // A newly registered meter, never cached, is read on first use as usual.
+    await publish(h, 'demo', 'MASS-7', { ts: iso(base), registerM3: 3 });
+    await until('stored', () => countReadings(h, `meter_id = 'MASS-7'`), (n) => n === 1);
+  });
 });
 
 describe('ingestion write path: restart', () => {

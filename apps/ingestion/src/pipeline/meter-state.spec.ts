@@ -196,6 +196,22 @@ describe('MeterCache entries', () => {
     cache.evictUnknown(cache.get(T, 'M1')!);
     expect(cache.get(T, 'M1')).toBeDefined();
   });
+
+  it('counts and lists each lane\'s cached meters (a refresh by key after a mass change)', () => {
+    // Lane 0: ids ending in 1; lane 1: the rest (UNKNOWN is cached too until evicted).
+    const cache = cacheWith(row('M1'), row('N1'), row('M2'));
+    expect([cache.sizeOf(0), cache.sizeOf(1)]).toEqual([2, 2]);
+    expect(cache.keysOf(0)).toEqual({ tenantIds: [T, T], meterIds: ['M1', 'N1'] });
+    expect(cache.keysOf(1).meterIds.sort()).toEqual(['M2', 'UNKNOWN']);
+    // Loading a cached meter again or refreshing it replaces its entry, not the count.
+    cache.load({ tenantIds: [T], meterIds: ['M1'] }, [row('M1')]);
+    cache.refresh(0, [row('M1', { last_ts: new Date(T0), last_register_m3: '1.000' })], 5);
+    expect(cache.sizeOf(0)).toBe(2);
+    cache.evictUnknown(cache.get(T, 'UNKNOWN')!);
+    cache.evictUnknown(cache.get(T, 'M2')!); // known: kept
+    expect([cache.sizeOf(0), cache.sizeOf(1)]).toEqual([2, 1]);
+    expect(cache.keysOf(1)).toEqual({ tenantIds: [T], meterIds: ['M2'] });
+  });
 });
 
 describe('LocalDays', () => {

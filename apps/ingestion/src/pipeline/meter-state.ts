@@ -103,6 +103,8 @@ export class MeterCache {
   private readonly dirtyByLane: Array<Set<MeterEntry>>;
   /** telemetry.meter_changes as of each lane's last refresh. */
   private readonly versions: number[];
+  /** Meters cached per lane. */
+  private readonly sizes: number[];
 
   constructor(
     lanes: number,
@@ -110,6 +112,25 @@ export class MeterCache {
   ) {
     this.dirtyByLane = Array.from({ length: lanes }, () => new Set());
     this.versions = Array.from({ length: lanes }, () => 0);
+    this.sizes = Array.from({ length: lanes }, () => 0);
+  }
+
+  sizeOf(lane: number): number {
+    return this.sizes[lane];
+  }
+
+  /** The lane's cached meters, as arrays for a lookup by key. */
+  keysOf(lane: number): { tenantIds: string[]; meterIds: string[] } {
+    const tenantIds: string[] = [];
+    const meterIds: string[] = [];
+    for (const [tenantId, byMeter] of this.entries) {
+      for (const meterId of byMeter.keys()) {
+        if (this.laneOf(meterId) !== lane) continue;
+        tenantIds.push(tenantId);
+        meterIds.push(meterId);
+      }
+    }
+    return { tenantIds, meterIds };
   }
 
   versionOf(lane: number): number {
@@ -128,6 +149,7 @@ export class MeterCache {
   private set(e: MeterEntry): void {
     let byMeter = this.entries.get(e.tenantId);
     if (!byMeter) this.entries.set(e.tenantId, (byMeter = new Map()));
+    if (!byMeter.has(e.meterId)) this.sizes[this.laneOf(e.meterId)]++;
     byMeter.set(e.meterId, e);
   }
 
@@ -199,7 +221,7 @@ export class MeterCache {
 
   /** Unknown meters are not kept (any id can arrive): read again on their next reading. */
   evictUnknown(e: MeterEntry): void {
-    if (!e.known && this.isCurrent(e)) this.entries.get(e.tenantId)?.delete(e.meterId);
+    if (!e.known && this.isCurrent(e) && this.entries.get(e.tenantId)?.delete(e.meterId)) this.sizes[this.laneOf(e.meterId)]--;
   }
 
   /** Its state is written as it is now. */

@@ -8,7 +8,7 @@ import { Metrics } from '@supra/platform/telemetry';
 import type { IngestionEnv } from '../ingestion.env';
 import { TenantDirectory } from '../meters/tenant-directory';
 import { Clock } from './clock';
-import { parseTelemetryMessage, type ParsedReading } from './parse-telemetry';
+import { parseTelemetryMessage, type ParsedReading, type ParseResult } from './parse-telemetry';
 import { MARK_REFRESH_S, type TenantReadings, type WriteResult } from './reading-writer';
 import { isUniqueViolation, LaneWriter, METERS_EXCLUSIVE_SQL, type LaneWrite } from './lane-writer';
 import { TelemetryErrorCodes } from './telemetry.errors';
@@ -26,6 +26,12 @@ interface Session {
   broken: boolean;
   ackedSeq: number;
   ackTail: Promise<void>;
+}
+
+/** A delivered message, parsed on arrival. */
+interface Queued {
+  msg: JsMsg;
+  r: ParseResult;
 }
 
 interface DeadLetter {
@@ -56,7 +62,7 @@ export function laneOf(meter: string, lanes: number): number {
 @Injectable()
 export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('TelemetryConsumer');
-  private readonly queue: JsMsg[] = [];
+  private readonly queue: Queued[] = [];
   /** Over-quota messages not yet committed (with their timer until they are queued again). */
   private readonly held = new Map<JsMsg, ReturnType<typeof setTimeout> | undefined>();
   private readonly lease: ConsumerLease;
@@ -95,6 +101,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     freshRows: 0,
     slowRows: 0,
     slowFallbacks: 0,
+    refreshedByKey: 0,
   };
 
   constructor(
@@ -119,6 +126,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       freshRows: 'Readings COPYed straight in (after their meter\'s latest stored key)',
       slowRows: 'Readings written through staging (duplicates, out of order, unknown meters)',
       slowFallbacks: 'Lane writes redone the slow way (a duplicate among fresh rows: the state was behind)',
+      refreshedByKey: 'Meter-change refreshes that read the cached meters by key (more meters changed than the lane caches)',
     })) {
       metrics.gauge(`supra_ingestion_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, () => this.stats[k as keyof typeof this.stats]);
     }
@@ -296,25 +304,28 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       return;
     }
     session.nextDelivery++;
-    this.enqueue(m);
+    // Parsed here, one message per callback, not a whole batch at once when it is cut: a batch's
+    // parse (milliseconds) would hold up the lanes' database round trips behind it.
+    const r = parseTelemetryMessage(m.subject, m.data, { ns: this.ns, nowMs: this.clock.now(), futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 });
+    this.enqueue({ msg: m, r });
   }
 
-  private enqueue(m: JsMsg, front = false): void {
-    if (front) this.queue.unshift(m);
-    else this.queue.push(m);
-    this.queuedBytes += m.data.length;
+  private enqueue(q: Queued, front = false): void {
+    if (front) this.queue.unshift(q);
+    else this.queue.push(q);
+    this.queuedBytes += q.msg.data.length;
     if (!this.busy) this.busy = this.drain();
     else if (this.batchFull()) this.wake?.();
   }
 
   /** Over quota: kept here (not nak'ed: an ack-all would cover a nak'ed message) and queued again after the delay. */
-  private hold(m: JsMsg, ms: number): void {
+  private hold(q: Queued, ms: number): void {
     const timer = setTimeout(() => {
-      if (!this.held.has(m)) return;
-      this.held.set(m, undefined);
-      this.enqueue(m, true);
+      if (!this.held.has(q.msg)) return;
+      this.held.set(q.msg, undefined);
+      this.enqueue(q, true);
     }, ms);
-    this.held.set(m, timer);
+    this.held.set(q.msg, timer);
   }
 
   /**
@@ -360,18 +371,18 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** The next batch: up to INGEST_BATCH_SIZE messages and about INGEST_BATCH_BYTES of payload. */
-  private cutBatch(): JsMsg[] {
+  private cutBatch(): Queued[] {
     let n = 0;
     let bytes = 0;
-    while (n < this.queue.length && n < this.env.INGEST_BATCH_SIZE && bytes < this.env.INGEST_BATCH_BYTES) bytes += this.queue[n++].data.length;
+    while (n < this.queue.length && n < this.env.INGEST_BATCH_SIZE && bytes < this.env.INGEST_BATCH_BYTES) bytes += this.queue[n++].msg.data.length;
     this.queuedBytes -= bytes;
     const batch = this.queue.splice(0, n);
-    for (const m of batch) this.cutUpTo = Math.max(this.cutUpTo, m.seq);
+    for (const q of batch) this.cutUpTo = Math.max(this.cutUpTo, q.msg.seq);
     return batch;
   }
 
   /** Takes this batch's turn on every lane now, so lanes write batches in the order they were cut. */
-  private processBatch(batch: JsMsg[]): Promise<void> {
+  private processBatch(batch: Queued[]): Promise<void> {
     const turns = [...this.lanes];
     const release: Array<() => void> = [];
     this.lanes = turns.map(() => new Promise<void>((r) => release.push(r)));
@@ -409,16 +420,15 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     session.ackedSeq = target.seq;
   }
 
-  private async writeBatch(batch: JsMsg[], turns: Array<Promise<void>>, release: Array<() => void>, previousAck: Promise<void>, idleAt: number): Promise<void> {
+  private async writeBatch(parsed: Queued[], turns: Array<Promise<void>>, release: Array<() => void>, previousAck: Promise<void>, idleAt: number): Promise<void> {
     const now = this.clock.now();
-    const opts = { ns: this.ns, nowMs: now, futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 };
-    const parsed = batch.map((msg) => ({ msg, r: parseTelemetryMessage(msg.subject, msg.data, opts) }));
+    const batch = parsed.map((q) => q.msg);
     const slugs = new Set<string>();
     for (const p of parsed) if (p.r.ok) slugs.add(p.r.tenant);
     const tenantIds = await this.retry('resolve tenants', () => this.tenants.resolve(slugs, now));
 
     const dead: DeadLetter[] = [];
-    const delayed: Array<{ msg: JsMsg; ms: number }> = [];
+    const delayed: Array<{ q: Queued; ms: number }> = [];
     // Readings are spread over lanes by meter: one meter's readings are always written by the same
     // lane, in order, so the register checks and the meter's last state never race.
     const lanes = turns.map(() => new Map<string, ParsedReading[]>());
@@ -436,7 +446,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       // meter state is only exact again once they are all replayed in order; none is held for quota.
       const quota = msg.seq <= this.catchUpTo ? { ok: true as const, retryInMs: 0 } : this.quotas.take(r.tenant, r.readings.length + r.invalid.length, now);
       if (!quota.ok) {
-        delayed.push({ msg, ms: quota.retryInMs });
+        delayed.push({ q: { msg, r }, ms: quota.retryInMs });
         continue;
       }
       if (r.invalid.length) {
@@ -456,7 +466,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     }
 
     // Over quota: back-pressure. The message stays unacknowledged and comes back after the delay.
-    for (const d of delayed) this.hold(d.msg, d.ms);
+    for (const d of delayed) this.hold(d.q, d.ms);
     this.stats.quotaDelayed += delayed.length;
 
     // Dead letters are persisted (DLQ stream) before their originals are acknowledged or terminated.
@@ -491,7 +501,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       void this.purge(position);
     }
     // Committed (or dead-lettered): no longer held; acked once the batches before this one are.
-    const isDelayed = new Set(delayed.map((d) => d.msg));
+    const isDelayed = new Set(delayed.map((d) => d.q.msg));
     const done = batch.filter((m) => !isDelayed.has(m));
     for (const m of done) this.held.delete(m);
     await previousAck;
