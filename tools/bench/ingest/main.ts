@@ -1,5 +1,7 @@
 // npm run bench:ingest [-- --quick]  (see README.md)
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
@@ -33,6 +35,8 @@ const P99_RATE = 20_000;
 // rawreplay (not in the default set): bare COPY of the replay's rows, same order, to see how much of
 // the replay's time is PostgreSQL's own at that scale.
 const PHASES = (argS('--phases') ?? 'raw,single,batch,p99,replay').split(',');
+// --cpu-prof DIR: a CPU profile of this process (the service) over each measured pipeline phase only.
+const PROFILE_DIR = argS('--cpu-prof');
 const want = (phase: string) => PHASES.includes(phase);
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
 const P99_READINGS = quick ? 100_000 : 400_000;
@@ -162,6 +166,12 @@ async function main(): Promise<void> {
     const consumer = rt.app.get(TelemetryConsumer);
     let lastSeconds = NaN;
     const measure = async (args: string[], expected: number) => {
+      const profiler = PROFILE_DIR ? new Session() : undefined;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
       const before = consumer.stats.inserted;
       const started = Date.now();
       const pub = publisher(args);
@@ -178,6 +188,11 @@ async function main(): Promise<void> {
         }
       }
       const ended = Date.now();
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(`${PROFILE_DIR}/ingest-${args[3]}x${args[5]}-${ended}.cpuprofile`, JSON.stringify(profile));
+        profiler.disconnect();
+      }
       // From the child's first publish to the last row committed.
       const from = Math.max(started, (await pub).startedAt);
       lastSeconds = (ended - from) / 1000;
