@@ -8,6 +8,7 @@ import { Metrics } from '@supra/platform/telemetry';
 import type { IngestionEnv } from '../ingestion.env';
 import { TenantDirectory } from '../meters/tenant-directory';
 import { Clock } from './clock';
+import { ackSequences } from './ack-subject';
 import { parseTelemetryMessage, type ParsedReading, type ParseResult } from './parse-telemetry';
 import { MARK_REFRESH_S, type TenantReadings, type WriteResult } from './reading-writer';
 import { isUniqueViolation, LaneWriter, METERS_EXCLUSIVE_SQL, type LaneWrite } from './lane-writer';
@@ -28,10 +29,11 @@ interface Session {
   ackTail: Promise<void>;
 }
 
-/** A delivered message, parsed on arrival. */
+/** A delivered message, parsed on arrival, with its stream sequence. */
 interface Queued {
   msg: JsMsg;
   r: ParseResult;
+  seq: number;
 }
 
 interface DeadLetter {
@@ -64,7 +66,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   private readonly log = new Logger('TelemetryConsumer');
   private readonly queue: Queued[] = [];
   /** Over-quota messages not yet committed (with their timer until they are queued again). */
-  private readonly held = new Map<JsMsg, ReturnType<typeof setTimeout> | undefined>();
+  private readonly held = new Map<Queued, ReturnType<typeof setTimeout> | undefined>();
   private readonly lease: ConsumerLease;
   private session: Session = { nextDelivery: 1, broken: true, ackedSeq: 0, ackTail: Promise.resolve() };
   private endSession?: (why: string) => void;
@@ -298,16 +300,18 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     if (this.stopped || session.broken || session !== this.session) return;
     // Every delivery of this consumer must come to us: a gap means another client pulls from it,
     // and an ack-all could then cover messages we never saw.
-    if (m.info.deliverySequence !== session.nextDelivery) {
+    // The implementation's reply subject (not in the JsMsg type); without it, the client's parse.
+    const seqs = ackSequences((m as { reply?: string }).reply ?? '') ?? { streamSeq: m.info.streamSequence, deliverySeq: m.info.deliverySequence };
+    if (seqs.deliverySeq !== session.nextDelivery) {
       session.broken = true;
-      this.endSession?.(`delivery gap: expected ${session.nextDelivery}, got ${m.info.deliverySequence}`);
+      this.endSession?.(`delivery gap: expected ${session.nextDelivery}, got ${seqs.deliverySeq}`);
       return;
     }
     session.nextDelivery++;
     // Parsed here, one message per callback, not a whole batch at once when it is cut: a batch's
     // parse (milliseconds) would hold up the lanes' database round trips behind it.
     const r = parseTelemetryMessage(m.subject, m.data, { ns: this.ns, nowMs: this.clock.now(), futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 });
-    this.enqueue({ msg: m, r });
+    this.enqueue({ msg: m, r, seq: seqs.streamSeq });
   }
 
   private enqueue(q: Queued, front = false): void {
@@ -321,11 +325,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
   /** Over quota: kept here (not nak'ed: an ack-all would cover a nak'ed message) and queued again after the delay. */
   private hold(q: Queued, ms: number): void {
     const timer = setTimeout(() => {
-      if (!this.held.has(q.msg)) return;
-      this.held.set(q.msg, undefined);
+      if (!this.held.has(q)) return;
+      this.held.set(q, undefined);
       this.enqueue(q, true);
     }, ms);
-    this.held.set(q.msg, timer);
+    this.held.set(q, timer);
   }
 
   /**
@@ -377,7 +381,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     while (n < this.queue.length && n < this.env.INGEST_BATCH_SIZE && bytes < this.env.INGEST_BATCH_BYTES) bytes += this.queue[n++].msg.data.length;
     this.queuedBytes -= bytes;
     const batch = this.queue.splice(0, n);
-    for (const q of batch) this.cutUpTo = Math.max(this.cutUpTo, q.msg.seq);
+    for (const q of batch) this.cutUpTo = Math.max(this.cutUpTo, q.seq);
     return batch;
   }
 
@@ -408,15 +412,15 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
    * The newest message of a committed batch that can be acked for everything before it: below
    * every held message, above the last ack. Called in batch order, after the earlier batches.
    */
-  private ackAll(done: JsMsg[]): void {
+  private ackAll(done: Queued[]): void {
     const session = this.session;
     if (session.broken || !done.length) return;
     let floor = Infinity;
-    for (const m of this.held.keys()) floor = Math.min(floor, m.seq);
-    let target: JsMsg | undefined;
-    for (const m of done) if (m.seq < floor && m.seq > session.ackedSeq && (!target || m.seq > target.seq)) target = m;
+    for (const q of this.held.keys()) floor = Math.min(floor, q.seq);
+    let target: Queued | undefined;
+    for (const q of done) if (q.seq < floor && q.seq > session.ackedSeq && (!target || q.seq > target.seq)) target = q;
     if (!target) return;
-    target.ack();
+    target.msg.ack();
     session.ackedSeq = target.seq;
   }
 
@@ -432,7 +436,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Readings are spread over lanes by meter: one meter's readings are always written by the same
     // lane, in order, so the register checks and the meter's last state never race.
     const lanes = turns.map(() => new Map<string, ParsedReading[]>());
-    for (const { msg, r } of parsed) {
+    for (const q of parsed) {
+      const { msg, r } = q;
       if (!r.ok) {
         dead.push({ msg, code: r.code, reason: r.reason });
         continue;
@@ -444,9 +449,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       }
       // Catching up after a reset: a predecessor may have written some of these messages, and the
       // meter state is only exact again once they are all replayed in order; none is held for quota.
-      const quota = msg.seq <= this.catchUpTo ? { ok: true as const, retryInMs: 0 } : this.quotas.take(r.tenant, r.readings.length + r.invalid.length, now);
+      const quota = q.seq <= this.catchUpTo ? { ok: true as const, retryInMs: 0 } : this.quotas.take(r.tenant, r.readings.length + r.invalid.length, now);
       if (!quota.ok) {
-        delayed.push({ q: { msg, r }, ms: quota.retryInMs });
+        delayed.push({ q, ms: quota.retryInMs });
         continue;
       }
       if (r.invalid.length) {
@@ -476,8 +481,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // INGEST_STATE_FLUSH_S, each lane writes its meters' state with that position (and may then purge).
     // An empty batch is the idle write (run with nothing in flight): everything cut so far is written.
     let position = batch.length ? 0 : idleAt;
-    for (const m of batch) position = Math.max(position, m.seq);
-    for (const m of this.held.keys()) position = Math.min(position, m.seq - 1);
+    for (const q of parsed) position = Math.max(position, q.seq);
+    for (const q of this.held.keys()) position = Math.min(position, q.seq - 1);
     const flush = !batch.length || Date.now() - this.lastFlushAt >= this.env.INGEST_STATE_FLUSH_S * 1000;
     if (flush) this.lastFlushAt = Date.now();
 
@@ -501,9 +506,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       void this.purge(position);
     }
     // Committed (or dead-lettered): no longer held; acked once the batches before this one are.
-    const isDelayed = new Set(delayed.map((d) => d.q.msg));
-    const done = batch.filter((m) => !isDelayed.has(m));
-    for (const m of done) this.held.delete(m);
+    const isDelayed = new Set(delayed.map((d) => d.q));
+    const done = parsed.filter((q) => !isDelayed.has(q));
+    for (const q of done) this.held.delete(q);
     await previousAck;
     this.ackAll(done);
 
