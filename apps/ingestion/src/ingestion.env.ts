@@ -70,6 +70,17 @@ export class IngestionEnv extends BaseServiceEnv {
   @IsInt() @Min(0)
   SUMMARY_SETTLE_S: number = 180;
 
+  /**
+   * Live telemetry first: while more telemetry messages than this wait undelivered in the stream (a
+   * replay, a backfill, a burst), the summarizer waits before each claim, at most
+   * SUMMARY_MAX_DEFER_S per pass, so it does not halve the rate the backlog is written at; 0 = never.
+   */
+  @IsInt() @Min(0)
+  SUMMARY_DEFER_BACKLOG: number = 10_000;
+
+  @IsInt() @Min(0)
+  SUMMARY_MAX_DEFER_S: number = 600;
+
   /** An interval without readings longer than this counts as a gap. */
   @IsInt() @Min(1)
   SUMMARY_GAP_MIN: number = 60;

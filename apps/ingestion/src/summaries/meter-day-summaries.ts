@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MeterDaySummarizedV1, type MeterDaySummarizedData } from '@supra/contracts';
 import { ServiceDatabase } from '@supra/platform/database';
-import { Outbox } from '@supra/platform/messaging';
+import { NatsClient, Outbox, Streams } from '@supra/platform/messaging';
 import { SERVICE_ENV } from '@supra/platform/runtime';
+import { Metrics } from '@supra/platform/telemetry';
 import type { IngestionEnv } from '../ingestion.env';
 import { Clock } from '../pipeline/clock';
 import { alarmsFromBits, flagBit } from '../pipeline/parse-telemetry';
 import { METERS_EXCLUSIVE_SQL } from '../pipeline/lane-writer';
+import { TELEMETRY_DURABLE } from '../pipeline/telemetry-consumer';
 import { HOURS_SQL, PLANNER_SETTINGS_SQL } from '../pipeline/reading-writer';
 
 interface DueRow {
@@ -74,13 +76,20 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
   private readonly log = new Logger('MeterDaySummaries');
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private stopping = false;
+  /** Seconds passes waited for a telemetry backlog (see SUMMARY_DEFER_BACKLOG). */
+  readonly stats = { deferredS: 0 };
 
   constructor(
     @Inject(SERVICE_ENV) private readonly env: IngestionEnv,
     private readonly db: ServiceDatabase,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
-  ) {}
+    private readonly nats: NatsClient,
+    metrics: Metrics,
+  ) {
+    metrics.gauge('supra_ingestion_summaries_deferred_seconds', 'Seconds day summaries waited for a telemetry backlog to be written', () => this.stats.deferredS);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
@@ -90,8 +99,32 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
+  }
+
+  /** Telemetry messages not yet delivered to the consumer, whichever replica holds it (0 when unknown). */
+  private async backlog(): Promise<number> {
+    try {
+      return (await this.nats.jsm.consumers.info(Streams.telemetry(this.env.SUPRA_NAMESPACE), TELEMETRY_DURABLE)).num_pending;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Waits while a telemetry backlog is being written, until `deadline` (the pass's SUMMARY_MAX_DEFER_S). */
+  private async yieldToTelemetry(deadline: number): Promise<void> {
+    if (!this.env.SUMMARY_DEFER_BACKLOG) return;
+    let waiting: number | undefined;
+    for (let n = await this.backlog(); n > this.env.SUMMARY_DEFER_BACKLOG && Date.now() < deadline && !this.stopping; n = await this.backlog()) {
+      if (waiting === undefined) {
+        waiting = Date.now();
+        this.log.log(`summaries wait: ${n} telemetry messages not yet written (live telemetry first)`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (waiting !== undefined) this.stats.deferredS += Math.round((Date.now() - waiting) / 1000);
   }
 
   /** Summarizes every due (meter, day); returns how many summaries were published. */
@@ -107,6 +140,7 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
 
   private async run(now: number, limit: number): Promise<number> {
     let total = 0;
+    const deferUntil = Date.now() + this.env.SUMMARY_MAX_DEFER_S * 1000;
     for (;;) {
       // Which tenants have due days is a cross-tenant question; the work itself is per tenant.
       const due = (await this.db.asSystem((em) =>
@@ -123,7 +157,10 @@ export class MeterDaySummaries implements OnApplicationBootstrap, OnModuleDestro
       if (!due.length) return total;
       const byTenant = new Map<string, DueRow[]>();
       for (const d of due) byTenant.set(d.tenant_id, [...(byTenant.get(d.tenant_id) ?? []), d]);
-      for (const rows of byTenant.values()) total += await this.summarizeTenant(rows);
+      for (const rows of byTenant.values()) {
+        await this.yieldToTelemetry(deferUntil);
+        total += await this.summarizeTenant(rows);
+      }
       if (due.length < limit) return total;
     }
   }
