@@ -51,4 +51,17 @@ describe('ingestion: summaries yield to a telemetry backlog', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(summaries.stats.deferredS).toBe(before);
   });
+
+  it('a stop ends a waiting pass at once, leaving its days marked', async () => {
+    for (let i = 0; i < 20; i++) await publish(h, 'demo', 'DEF-2', { ts: `${day}T15:${String(i).padStart(2, '0')}:00Z`, registerM3: 30 + i });
+    await h.admin.query(`INSERT INTO telemetry.summary_dirty (tenant_id, meter_id, day, marked_at) VALUES ($1, 'DEF-1', $2, now() - interval '1 hour')`, [demo.tenantId, day]);
+    const summaries = h.rt.app.get(MeterDaySummaries);
+    const pass = summaries.summarizeDue(Date.parse('2026-11-22T00:00:00Z'));
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    await summaries.onModuleDestroy();
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await pass).toBe(0);
+    expect(await q(h, `SELECT 1 FROM telemetry.summary_dirty WHERE meter_id = 'DEF-1'`)).toHaveLength(1);
+  });
 });
