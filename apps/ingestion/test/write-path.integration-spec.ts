@@ -221,3 +221,35 @@ describe('ingestion write path: a full stream', () => {
     expect(ack.seq).toBeGreaterThan(accepted);
   });
 });
+
+describe('ingestion write path: a queue longer than the parse-ahead', () => {
+  let h: Harness;
+  const demo = tenantCtx('demo');
+  const base = Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000;
+
+  beforeAll(async () => {
+    // Batches of ~15 single-reading messages, a parse-ahead of ~60: the rest of the queue waits unparsed.
+    h = await startHarness({ INGEST_BATCH_BYTES: '1024' });
+    await registerMeters(h, demo, ['PA-1']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('parses the rest when their batch is cut: every reading stored once, checks and dead letters as usual', async () => {
+    const publishes = [];
+    for (let i = 0; i < 400; i++) {
+      // A register dip at i = 200; one malformed message.
+      const reg = i === 200 ? 0.5 : 1 + i;
+      publishes.push(publish(h, 'demo', 'PA-1', i === 300 ? { ts: 'not a time', registerM3: 1 } : { ts: iso(base + i * 10_000), registerM3: reg }));
+    }
+    await Promise.all(publishes);
+    await until('stored', () => countReadings(h, `meter_id = 'PA-1'`), (n) => n === 399);
+    const consumer = h.rt.app.get(TelemetryConsumer);
+    expect(consumer.stats.parsedWhenCut).toBeGreaterThan(0);
+    expect(consumer.stats.deadLettered).toBe(1);
+    const flagged = await q<{ register_m3: string }>(h, `SELECT register_m3::text FROM telemetry.readings WHERE meter_id = 'PA-1' AND flags & ${DECREASE} <> 0`);
+    expect(flagged).toEqual([{ register_m3: '0.500' }]);
+  });
+});

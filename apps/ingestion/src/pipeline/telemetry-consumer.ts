@@ -29,10 +29,10 @@ interface Session {
   ackTail: Promise<void>;
 }
 
-/** A delivered message, parsed on arrival, with its stream sequence. */
+/** A delivered message with its stream sequence, parsed on arrival unless the queue is long (then when cut). */
 interface Queued {
   msg: JsMsg;
-  r: ParseResult;
+  r?: ParseResult;
   seq: number;
 }
 
@@ -45,6 +45,8 @@ interface DeadLetter {
 }
 
 const te = new TextEncoder();
+/** How much of the queue is parsed on arrival, in INGEST_BATCH_BYTES (see `receive`). */
+const PARSE_AHEAD_BATCHES = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A meter's write lane (FNV-1a of its id). */
@@ -104,6 +106,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     slowRows: 0,
     slowFallbacks: 0,
     refreshedByKey: 0,
+    parsedWhenCut: 0,
   };
 
   constructor(
@@ -129,6 +132,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       slowRows: 'Readings written through staging (duplicates, out of order, unknown meters)',
       slowFallbacks: 'Lane writes redone the slow way (a duplicate among fresh rows: the state was behind)',
       refreshedByKey: 'Meter-change refreshes that read the cached meters by key (more meters changed than the lane caches)',
+      parsedWhenCut: 'Messages parsed when their batch was cut, not on arrival (the queue was longer than the parse-ahead)',
     })) {
       metrics.gauge(`supra_ingestion_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, () => this.stats[k as keyof typeof this.stats]);
     }
@@ -309,9 +313,15 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     }
     session.nextDelivery++;
     // Parsed here, one message per callback, not a whole batch at once when it is cut: a batch's
-    // parse (milliseconds) would hold up the lanes' database round trips behind it.
-    const r = parseTelemetryMessage(m.subject, m.data, { ns: this.ns, nowMs: this.clock.now(), futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 });
+    // parse (milliseconds) would hold up the lanes' database round trips behind it. Only the next
+    // few batches, though: parsed readings take ~30 times their bytes, and a backlog delivers up to
+    // max_ack_pending messages (a 400,000-meter replay grew the process by ~500 MB).
+    const r = this.queuedBytes < PARSE_AHEAD_BATCHES * this.env.INGEST_BATCH_BYTES ? this.parse(m) : undefined;
     this.enqueue({ msg: m, r, seq: seqs.streamSeq });
+  }
+
+  private parse(m: JsMsg): ParseResult {
+    return parseTelemetryMessage(m.subject, m.data, { ns: this.ns, nowMs: this.clock.now(), futureToleranceMs: this.env.INGEST_FUTURE_TOLERANCE_S * 1000 });
   }
 
   private enqueue(q: Queued, front = false): void {
@@ -428,7 +438,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     const now = this.clock.now();
     const batch = parsed.map((q) => q.msg);
     const slugs = new Set<string>();
-    for (const p of parsed) if (p.r.ok) slugs.add(p.r.tenant);
+    const parses = parsed.map((q) => q.r ?? (this.stats.parsedWhenCut++, (q.r = this.parse(q.msg))));
+    for (const r of parses) if (r.ok) slugs.add(r.tenant);
     const tenantIds = await this.retry('resolve tenants', () => this.tenants.resolve(slugs, now));
 
     const dead: DeadLetter[] = [];
@@ -436,8 +447,9 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     // Readings are spread over lanes by meter: one meter's readings are always written by the same
     // lane, in order, so the register checks and the meter's last state never race.
     const lanes = turns.map(() => new Map<string, ParsedReading[]>());
-    for (const q of parsed) {
-      const { msg, r } = q;
+    for (const [i, q] of parsed.entries()) {
+      const msg = q.msg;
+      const r = parses[i];
       if (!r.ok) {
         dead.push({ msg, code: r.code, reason: r.reason });
         continue;
