@@ -11,11 +11,14 @@ async function main(): Promise<void> {
     let deleted = 0;
     let kept = 0;
     // A stream written or created lately may belong to a run still going (a benchmark beside a
-    // test run lost its stream, and its database with it): left for a later clean-up.
+    // test run lost its stream, and its database with it): left for a later clean-up, unless this
+    // test run created it (SUPRA_TEST_RUN_STARTED_MS, set by test.sh for its closing clean-up).
     const recent = Date.now() - 10 * 60_000;
+    const ours = Number(process.env.SUPRA_TEST_RUN_STARTED_MS ?? Infinity);
     for await (const s of jsm.streams.list()) {
       if (!s.config.name.startsWith('T_')) continue;
-      if (Date.parse(s.state.last_ts) > recent || Date.parse(s.created) > recent) {
+      const created = Date.parse(s.created);
+      if (created < ours && (Date.parse(s.state.last_ts) > recent || created > recent)) {
         kept++;
         continue;
       }

@@ -23,6 +23,8 @@ else
 fi
 
 node -r @swc-node/register tools/dev/clean-test-streams.ts
+# Streams created from here on are this run's: removed at the end even though they are recent.
+run_started_ms=$(( $(date +%s) * 1000 ))
 
 failed=()
 # The Nx lint rules read a cached project graph; a clean clone has none (the rule would be skipped
@@ -42,7 +44,7 @@ timed "jest" timeout --kill-after=30s "${SUPRA_TEST_TIMEOUT:-75m}" \
   npx jest --ci --maxWorkers=2 --testTimeout=60000 --forceExit --json --outputFile="$results" "$@" \
   || failed+=(jest)
 
-node -r @swc-node/register tools/dev/clean-test-streams.ts
+SUPRA_TEST_RUN_STARTED_MS="$run_started_ms" node -r @swc-node/register tools/dev/clean-test-streams.ts
 
 # One plain closing line with the counts (Jest's own summary is above it).
 if [ -s "$results" ]; then
