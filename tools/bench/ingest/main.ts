@@ -14,6 +14,7 @@ import { createTestDatabase, testInfra, testNamespace } from '@supra/platform/te
 import { ingestionService } from '../../../apps/ingestion/src/service.definition';
 import { TelemetryConsumer } from '../../../apps/ingestion/src/pipeline/telemetry-consumer';
 import { MeterDaySummaries } from '../../../apps/ingestion/src/summaries/meter-day-summaries';
+import { HOUR_OF_SQL } from '../../../apps/ingestion/src/pipeline/reading-writer';
 
 const quick = process.argv.includes('--quick');
 const log = (...a: unknown[]) => console.log('[bench:ingest]', ...a);
@@ -91,7 +92,7 @@ async function rawCopyCeiling(url: string, connections: number, rows = BATCH_REA
   await admin.query(`CREATE TABLE rawbench.readings (tenant_id uuid NOT NULL, meter_id text NOT NULL, ts timestamptz NOT NULL, register_m3 numeric(12,3) NOT NULL,
     flow_lps numeric(10,3), battery numeric(5,2), signal smallint, alarms smallint NOT NULL DEFAULT 0, flags smallint NOT NULL DEFAULT 0,
     received_at timestamptz NOT NULL DEFAULT now(),
-    ts_hour timestamptz GENERATED ALWAYS AS (date_bin('1 hour', ts, timestamptz '2000-01-01 00:00:00+00')) STORED,
+    ts_hour timestamptz GENERATED ALWAYS AS (${HOUR_OF_SQL('ts')}) STORED,
     PRIMARY KEY (tenant_id, ts_hour, meter_id, ts)) PARTITION BY RANGE (ts)`);
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   for (let d = 0; d < 2; d++) {
