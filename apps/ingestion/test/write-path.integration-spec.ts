@@ -253,3 +253,56 @@ describe('ingestion write path: a queue longer than the parse-ahead', () => {
     expect(flagged).toEqual([{ register_m3: '0.500' }]);
   });
 });
+
+describe('ingestion write path: a lane connection that fails', () => {
+  let h: Harness;
+  const demo = tenantCtx('demo');
+  const base = Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000;
+  const lanes = `datname = current_database() AND application_name LIKE '%-lane-%'`;
+  const marks = async (meter: string) => (await q<{ n: number }>(h, `SELECT count(*)::int AS n FROM telemetry.summary_dirty WHERE meter_id = $1`, [meter]))[0].n;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await registerMeters(h, demo, ['LC-1', 'LC-2']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('killed while idle: the next write opens another', async () => {
+    await publish(h, 'demo', 'LC-1', { ts: iso(base), registerM3: 1 });
+    await until('first stored', () => countReadings(h, `meter_id = 'LC-1'`), (n) => n === 1);
+    const killed = await q<{ ok: boolean }>(h, `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE ${lanes}`);
+    expect(killed.length).toBeGreaterThan(0);
+    await publish(h, 'demo', 'LC-1', { ts: iso(base + 900_000), registerM3: 0.5 });
+    await until('second stored', () => countReadings(h, `meter_id = 'LC-1'`), (n) => n === 2);
+    // The register check still ran against the cached state.
+    expect((await flagsOf(h, 'LC-1')).map((r) => r.flags)).toEqual([0, DECREASE]);
+  });
+
+  it('killed inside a write (after its COPY, waiting for the marks): rolled back, retried, stored once with its marks', async () => {
+    const consumer = h.rt.app.get(TelemetryConsumer);
+    const retries = consumer.stats.retries;
+    const locker = new Client({ connectionString: h.tdb.url });
+    await locker.connect();
+    try {
+      // The marks statement follows the COPY in the commit's round trip: it waits for this lock.
+      await locker.query(`BEGIN; LOCK TABLE telemetry.summary_dirty IN ACCESS EXCLUSIVE MODE`);
+      await publish(h, 'demo', 'LC-2', { ts: iso(base), registerM3: 7 });
+      await until('lane waiting', async () => (await q(h, `SELECT 1 FROM pg_stat_activity WHERE ${lanes} AND wait_event_type = 'Lock'`)).length, (n) => n > 0);
+      await q(h, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${lanes} AND wait_event_type = 'Lock'`);
+      await until('retried', async () => consumer.stats.retries, (n) => n > retries);
+      // Nothing of the killed transaction is visible.
+      expect(await countReadings(h, `meter_id = 'LC-2'`)).toBe(0);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+    await until('stored after the retry', () => countReadings(h, `meter_id = 'LC-2'`), (n) => n === 1);
+    expect(await marks('LC-2')).toBe(1);
+    await publish(h, 'demo', 'LC-2', { ts: iso(base), registerM3: 7 }, `dup-${randomUUID()}`);
+    await until('duplicate seen', async () => consumer.stats.duplicates, (n) => n >= 1);
+    expect(await countReadings(h, `meter_id = 'LC-2'`)).toBe(1);
+  });
+});

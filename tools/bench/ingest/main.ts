@@ -85,6 +85,14 @@ async function rawMessageCeiling(nats: NatsClient, natsUrl: string, ns: string):
 }
 
 /** Raw COPY ceiling: the same rows into the same partitioned table with its key, as many connections as the pipeline's lanes. */
+/**
+ * Before each measured phase, the ceilings' and the pipeline's alike. With max_wal_size 1 GB a
+ * checkpoint starts every ~540 MB of WAL (every 20–30 s here): without this, whether one phase runs
+ * inside a checkpoint the previous phase's WAL started, with its writes and full-page images, is
+ * chance, and the ratios swung by a fifth from run to run. Needs a superuser or pg_checkpoint.
+ */
+const FAIR_START_SQL = 'CHECKPOINT';
+
 async function rawCopyCeiling(url: string, connections: number, rows = BATCH_READINGS, meters = rows / 96): Promise<number> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
@@ -118,6 +126,7 @@ async function rawCopyCeiling(url: string, connections: number, rows = BATCH_REA
     }
     await c.end();
   }
+  await admin.query(FAIR_START_SQL);
   const started = Date.now();
   await Promise.all(Array.from({ length: connections }, (_, p) => copyPart(p)));
   const rps = rows / ((Date.now() - started) / 1000);
@@ -173,6 +182,7 @@ async function main(): Promise<void> {
         await profiler.post('Profiler.enable');
         await profiler.post('Profiler.start');
       }
+      await admin.query(FAIR_START_SQL);
       const before = consumer.stats.inserted;
       const started = Date.now();
       const pub = publisher(args);

@@ -10,8 +10,8 @@ export class LeaseLostError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** True while the lease's session still holds its advisory lock (run inside each write transaction). */
-export const LEASE_HELD_EXPR = `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1)`;
+/** True while the lease's session (backend `pid`, -1 for none) still holds its advisory lock (run inside each write transaction). */
+export const leaseHeldSql = (pid: number): string => `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${Number.isInteger(pid) ? pid : -1})`;
 
 /**
  * One active telemetry consumer per stream (see README.md, "Acks"): a session-level advisory lock

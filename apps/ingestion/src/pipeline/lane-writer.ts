@@ -1,8 +1,10 @@
+import type { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { LEASE_HELD_EXPR, LeaseLostError } from './consumer-lease';
+import { leaseHeldSql, LeaseLostError } from './consumer-lease';
+import { LaneConnection, resultsOf, rowsOf, textArrayLiteral } from './lane-connection';
 import { litresToM3 } from './parse-telemetry';
 import { DayMarks, FUTURE, LocalDays, m3ToLitres, MeterCache, METER_ROW_COLUMNS, observeStored, planLane, RowKind, type MeterEntry, type MeterRow, type PlannedRow } from './meter-state';
-import { copyIn, ensureTemp, forgetStaging, HOUR_OF_SQL, MARK_CONFLICT_SQL, PLANNER_SETTINGS_SQL, REGISTER_FLAG_SQL, STORED_BEFORE_SQL, type TenantReadings, type WriteResult } from './reading-writer';
+import { copyInOn, ensureTempOn, HOUR_OF_SQL, MARK_CONFLICT_SQL, PLANNER_SETTINGS_SQL, REGISTER_FLAG_SQL, STORED_BEFORE_SQL, type TenantReadings, type WriteResult } from './reading-writer';
 
 /**
  * The meters lock: every live write transaction takes it shared (BEGIN_SQL); the telemetry.meters
@@ -11,10 +13,11 @@ import { copyIn, ensureTemp, forgetStaging, HOUR_OF_SQL, MARK_CONFLICT_SQL, PLAN
 export const METERS_EXCLUSIVE_SQL = `SELECT pg_advisory_xact_lock(hashtext('supra.telemetry.meters'))`;
 /**
  * The lock first (the CTE is scanned before the row is projected), then the lease check (fencing),
- * the meter-change and claim versions, and this transaction's join settings, in one round trip.
+ * the meter-change and claim versions, and this transaction's join settings. Sent after BEGIN in
+ * the same round trip (as text: a simple query takes no parameters).
  */
-const BEGIN_SQL = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(hashtext('supra.telemetry.meters')))
-SELECT ${LEASE_HELD_EXPR} AS held,
+const beginSql = (leasePid: number) => `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(hashtext('supra.telemetry.meters')))
+SELECT ${leaseHeldSql(leasePid)} AS held,
   (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM telemetry.meter_changes)::text AS version,
   (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM telemetry.summary_claims)::text AS claims,
   ${PLANNER_SETTINGS_SQL}
@@ -59,8 +62,10 @@ UPDATE telemetry.readings r SET flags = r.flags | x.flag
 const STORED_SQL = `SELECT r.tenant_id, r.meter_id, (extract(epoch FROM r.ts) * 1000)::bigint AS ms, r.register_m3::text AS reg, r.flags
   FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(tenant_id, meter_id, ts)
   JOIN telemetry.readings r ON r.tenant_id = x.tenant_id AND r.ts_hour = ${HOUR_OF_SQL('x.ts')} AND r.meter_id = x.meter_id AND r.ts = x.ts`;
-const MARKS_SQL = `INSERT INTO telemetry.summary_dirty (tenant_id, meter_id, day)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[]) ${MARK_CONFLICT_SQL}`;
+/** As text, to share the commit's round trip. */
+const marksSql = (m: Array<{ e: MeterEntry; day: string }>) => `INSERT INTO telemetry.summary_dirty (tenant_id, meter_id, day)
+  SELECT * FROM unnest(${textArrayLiteral(m.map((x) => x.e.tenantId))}::uuid[], ${textArrayLiteral(m.map((x) => x.e.meterId))}::text[],
+    ${textArrayLiteral(m.map((x) => x.day))}::date[]) ${MARK_CONFLICT_SQL}`;
 /** The consumer's own state writes do not count as meter changes (the trigger skips them). */
 const STATE_WRITE_SQL = `SELECT set_config('supra.ingest_state', 'on', true)`;
 const FLUSH_SQL = `UPDATE telemetry.meters m SET last_ts = x.ts, last_register_m3 = x.reg
@@ -125,9 +130,9 @@ interface LaneDone {
   flushed?: Map<MeterEntry, number>;
 }
 
-/** One attempt of a lane write: `run` inside the transaction, then `committed()` or `failed()`. */
+/** One attempt of a lane write: `run` (the whole transaction, on the lane's connection), then `committed()` or `failed()`. */
 export interface LaneAttempt {
-  run(em: EntityManager): Promise<WriteResult>;
+  run(): Promise<WriteResult>;
   committed(): void;
   failed(): void;
 }
@@ -136,8 +141,8 @@ export interface LaneAttempt {
  * The live write path of one consumer session (see README.md, "Meter state"): readings after their
  * meter's latest stored key are COPYed straight into telemetry.readings with the register check done
  * here against the cached state; only the rest (duplicates, out-of-order, unknown meters) take the
- * staging table and INSERT … ON CONFLICT. The cache, the day marks and the zones live as long as the
- * session holding the lease.
+ * staging table and INSERT … ON CONFLICT. The cache, the day marks, the zones and the lanes'
+ * connections live as long as the session holding the lease.
  */
 export class LaneWriter {
   readonly cache: MeterCache;
@@ -146,6 +151,7 @@ export class LaneWriter {
   private readonly zones = new Map<string, { zone: string; at: number }>();
   /** telemetry.summary_claims as last seen. */
   private claims = '';
+  private readonly conns: LaneConnection[];
 
   constructor(
     lanes: number,
@@ -154,29 +160,37 @@ export class LaneWriter {
     private readonly leasePid: () => number | undefined,
     /** Rows by path; `fallbacks`: lane writes retried the slow way after a duplicate among fresh rows; refreshes by cached key. */
     private readonly counts: { freshRows: number; slowRows: number; slowFallbacks: number; refreshedByKey: number },
+    /** A new connection (not connected) for a lane. */
+    open: (lane: number) => Client,
     private readonly now: () => number = Date.now,
   ) {
     this.cache = new MeterCache(lanes, laneOf);
     this.marks = new DayMarks(markSkipMs);
+    this.conns = Array.from({ length: lanes }, (_, i) => new LaneConnection(() => open(i)));
   }
 
   /** The meter-change version the session starts from (entries are read on first use after it). */
   async start(em: EntityManager): Promise<void> {
-    const rows = (await em.query(BEGIN_SQL, [-1])) as Array<{ version: string; claims: string }>;
+    const rows = (await em.query(beginSql(-1))) as Array<{ version: string; claims: string }>;
     this.cache.startAt(Number(rows[0].version));
     this.claims = rows[0].claims;
+  }
+
+  /** At the session's end, once no write is in flight. */
+  async close(): Promise<void> {
+    await Promise.all(this.conns.map((c) => c.close()));
   }
 
   attempt(w: LaneWrite): LaneAttempt {
     let done: LaneDone | undefined;
     let flushed: MeterEntry[] = [];
     return {
-      run: async (em) => {
+      run: async () => {
+        const conn = this.conns[w.lane];
         try {
-          done = await this.run(em, w, (f) => (flushed = f));
+          done = await this.run(await conn.get(), w, (f) => (flushed = f));
         } catch (e) {
-          // The rollback also undoes a temp table created in this transaction.
-          await forgetStaging(em);
+          await conn.reset();
           throw e;
         }
         return done.result;
@@ -199,8 +213,14 @@ export class LaneWriter {
     this.cache.markDirty(e);
   }
 
-  private async run(em: EntityManager, w: LaneWrite, onFlush: (entries: MeterEntry[]) => void): Promise<LaneDone> {
-    const state = (await em.query(BEGIN_SQL, [this.leasePid() ?? -1])) as Array<{ held: boolean; version: string; claims: string }>;
+  /**
+   * The transaction, in as few round trips as it can (their replies wait while the service thread
+   * parses): BEGIN with the state; then, when every row is fresh and no state is due (most writes),
+   * the COPY, the marks and COMMIT as one query.
+   */
+  private async run(c: Client, w: LaneWrite, onFlush: (entries: MeterEntry[]) => void): Promise<LaneDone> {
+    const begun = await resultsOf(c, `BEGIN; ${beginSql(this.leasePid() ?? -1)}`);
+    const state = begun[1].rows as Array<{ held: boolean; version: string; claims: string }>;
     if (!state[0]?.held) throw new LeaseLostError();
     if (state[0].claims !== this.claims) {
       this.marks.clear();
@@ -213,34 +233,43 @@ export class LaneWriter {
       // 400,000 meters registered), read the cached ones instead of every changed row (seconds).
       const byKey = version - since > this.cache.sizeOf(w.lane);
       const keys = byKey ? this.cache.keysOf(w.lane) : undefined;
-      const rows = (await em.query(keys ? REFRESH_CACHED_SQL : REFRESH_SQL, keys ? [since, keys.tenantIds, keys.meterIds] : [since])) as MeterRow[];
+      const rows = await rowsOf<MeterRow>(c, keys ? REFRESH_CACHED_SQL : REFRESH_SQL, keys ? [since, keys.tenantIds, keys.meterIds] : [since]);
       this.cache.refresh(w.lane, rows, version);
       this.counts.refreshedByKey += byKey ? 1 : 0;
     }
     const missing = this.cache.missing(w.groups);
-    if (missing.meterIds.length) this.cache.load(missing, (await em.query(LOAD_SQL, [missing.tenantIds, missing.meterIds])) as MeterRow[]);
+    if (missing.meterIds.length) this.cache.load(missing, await rowsOf<MeterRow>(c, LOAD_SQL, [missing.tenantIds, missing.meterIds]));
 
     const plan = planLane(w.groups, this.cache, w.allSlow);
     let rows = 0;
     for (const g of w.groups) rows += g.readings.length;
-    if (plan.fresh.length) await copyIn(em, COPY_FRESH_SQL, copyRows(plan.fresh, false));
+    const markEpoch = this.marks.current;
+    const markedAt = this.now();
     let inserted = plan.fresh;
     let stored: StoredRow[] = [];
     let quarantined = 0;
-    if (plan.slow.length) {
-      const slow = await this.writeSlow(em, plan.slow);
-      quarantined = slow.quarantined;
-      inserted = inserted.concat(slow.inserted);
-      stored = slow.stored;
-    }
-    const markEpoch = this.marks.current;
-    const markedAt = this.now();
-    const marked = await this.mark(em, inserted, markedAt);
+    let marked: Array<{ e: MeterEntry; day: string }>;
     let flushed: Map<MeterEntry, number> | undefined;
-    if (w.flush) {
-      const taken = this.cache.takeDirty(w.lane);
-      onFlush(taken);
-      flushed = await this.flush(em, w.lane, w.flush, taken, inserted, stored);
+    const commit = (m: typeof marked) => `${m.length ? `${marksSql(m)}; ` : ''}COMMIT`;
+    if (!plan.slow.length && !w.flush) {
+      marked = await this.marksOf(c, inserted, markedAt);
+      if (plan.fresh.length) await copyInOn(c, `${COPY_FRESH_SQL}; ${commit(marked)}`, copyRows(plan.fresh, false));
+      else await resultsOf(c, commit(marked));
+    } else {
+      if (plan.fresh.length) await copyInOn(c, COPY_FRESH_SQL, copyRows(plan.fresh, false));
+      if (plan.slow.length) {
+        const slow = await this.writeSlow(c, plan.slow);
+        quarantined = slow.quarantined;
+        inserted = inserted.concat(slow.inserted);
+        stored = slow.stored;
+      }
+      marked = await this.marksOf(c, inserted, markedAt);
+      if (w.flush) {
+        const taken = this.cache.takeDirty(w.lane);
+        onFlush(taken);
+        flushed = await this.flush(c, w.lane, w.flush, taken, inserted, stored);
+      }
+      await resultsOf(c, commit(marked));
     }
     this.counts.freshRows += plan.fresh.length;
     this.counts.slowRows += plan.slow.length;
@@ -254,7 +283,7 @@ export class LaneWriter {
    * what this write stores), with the stream position it reflects. Returns the last ts written per meter.
    */
   private async flush(
-    em: EntityManager,
+    c: Client,
     lane: number,
     at: NonNullable<LaneWrite['flush']>,
     dirty: MeterEntry[],
@@ -271,19 +300,19 @@ export class LaneWriter {
     for (const p of inserted) consider(p.entry, p.r.tsMs, p.r.registerM3, p.flags);
     for (const s of stored) consider(s.e, s.tsMs, s.reg, s.flags);
     const entries = [...latest];
-    await em.query(STATE_WRITE_SQL);
+    await c.query(STATE_WRITE_SQL);
     if (entries.length) {
-      await em.query(FLUSH_SQL, [entries.map(([e]) => e.tenantId), entries.map(([e]) => e.meterId), entries.map(([, v]) => iso(v.tsMs)), entries.map(([, v]) => v.reg)]);
+      await c.query(FLUSH_SQL, [entries.map(([e]) => e.tenantId), entries.map(([e]) => e.meterId), entries.map(([, v]) => iso(v.tsMs)), entries.map(([, v]) => v.reg)]);
     }
-    await em.query(POSITION_SQL, [lane, at.streamCreated, at.streamSeq]);
+    await c.query(POSITION_SQL, [lane, at.streamCreated, at.streamSeq]);
     return new Map(entries.map(([e, v]) => [e, v.tsMs]));
   }
 
   /** Duplicates, out-of-order readings and unknown meters: staging, INSERT … ON CONFLICT, then what only the database knows. */
-  private async writeSlow(em: EntityManager, slow: PlannedRow[]): Promise<{ quarantined: number; inserted: PlannedRow[]; stored: StoredRow[] }> {
-    await ensureTemp(em, SLOW_DDL);
-    await copyIn(em, `COPY ingest_slow (${COLUMNS}, kind) FROM STDIN`, copyRows(slow, true));
-    const res = (await em.query(SLOW_SQL)) as Array<{ quarantined: number; inserted: Array<[string, string, string | number]> }>;
+  private async writeSlow(c: Client, slow: PlannedRow[]): Promise<{ quarantined: number; inserted: PlannedRow[]; stored: StoredRow[] }> {
+    await ensureTempOn(c, SLOW_DDL);
+    await copyInOn(c, `COPY ingest_slow (${COLUMNS}, kind) FROM STDIN`, copyRows(slow, true));
+    const res = await rowsOf<{ quarantined: number; inserted: Array<[string, string, string | number]> }>(c, SLOW_SQL);
     const insertedKeys = new Set(res[0].inserted.map(([t, m, ms]) => `${t}|${m}|${Number(ms)}`));
     const inserted: PlannedRow[] = [];
     const lookups: PlannedRow[] = [];
@@ -300,7 +329,7 @@ export class LaneWriter {
       }
     }
     if (lookups.length) {
-      await em.query(FIX_FLAGS_SQL, [
+      await c.query(FIX_FLAGS_SQL, [
         lookups.map((p) => p.tenantId),
         lookups.map((p) => p.r.meter),
         lookups.map((p) => p.r.ts),
@@ -311,13 +340,11 @@ export class LaneWriter {
     }
     const stored: StoredRow[] = [];
     if (unsure.length) {
-      const rows = (await em.query(STORED_SQL, [unsure.map((p) => p.tenantId), unsure.map((p) => p.r.meter), unsure.map((p) => p.r.ts)])) as Array<{
-        tenant_id: string;
-        meter_id: string;
-        ms: string;
-        reg: string;
-        flags: number;
-      }>;
+      const rows = await rowsOf<{ tenant_id: string; meter_id: string; ms: string; reg: string; flags: number }>(c, STORED_SQL, [
+        unsure.map((p) => p.tenantId),
+        unsure.map((p) => p.r.meter),
+        unsure.map((p) => p.r.ts),
+      ]);
       const byKey = new Map(unsure.map((p) => [`${p.tenantId}|${p.r.meter}|${p.r.tsMs}`, p.entry]));
       for (const r of rows) {
         const e = byKey.get(`${r.tenant_id}|${r.meter_id}|${Number(r.ms)}`);
@@ -327,10 +354,10 @@ export class LaneWriter {
     return { quarantined: res[0].quarantined, inserted, stored };
   }
 
-  /** Marks the (meter, tenant-local day) of rows stored now, unless this process marked it moments ago. */
-  private async mark(em: EntityManager, rows: PlannedRow[], now: number): Promise<Array<{ e: MeterEntry; day: string }>> {
+  /** The (meter, tenant-local day) of rows stored now to mark (with the commit), unless this process marked it moments ago. */
+  private async marksOf(c: Client, rows: PlannedRow[], now: number): Promise<Array<{ e: MeterEntry; day: string }>> {
     if (!rows.length) return [];
-    const zones = await this.zonesOf(em, rows);
+    const zones = await this.zonesOf(c, rows);
     const marked: Array<{ e: MeterEntry; day: string }> = [];
     let inBatch: Set<string> | undefined;
     for (const p of rows) {
@@ -341,11 +368,10 @@ export class LaneWriter {
       inBatch.add(k);
       marked.push({ e: p.entry, day });
     }
-    if (marked.length) await em.query(MARKS_SQL, [marked.map((m) => m.e.tenantId), marked.map((m) => m.e.meterId), marked.map((m) => m.day)]);
     return marked;
   }
 
-  private async zonesOf(em: EntityManager, rows: PlannedRow[]): Promise<Map<string, string>> {
+  private async zonesOf(c: Client, rows: PlannedRow[]): Promise<Map<string, string>> {
     const now = this.now();
     const out = new Map<string, string>();
     const stale: string[] = [];
@@ -357,7 +383,7 @@ export class LaneWriter {
       else stale.push(id);
     }
     if (stale.length) {
-      for (const r of (await em.query(ZONES_SQL, [stale])) as Array<{ tenant_id: string; time_zone: string }>) {
+      for (const r of await rowsOf<{ tenant_id: string; time_zone: string }>(c, ZONES_SQL, [stale])) {
         this.zones.set(r.tenant_id, { zone: r.time_zone, at: now });
         out.set(r.tenant_id, r.time_zone);
       }

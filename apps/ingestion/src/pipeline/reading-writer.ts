@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { PoolClient } from 'pg';
+import type { ClientBase, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import type { ParsedReading } from './parse-telemetry';
@@ -119,25 +119,34 @@ SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM q)::in
  */
 export const PLANNER_SETTINGS_SQL = `set_config('enable_hashjoin', 'off', true) AS no_hash, set_config('enable_mergejoin', 'off', true) AS no_merge`;
 
-/** Temp tables created per pooled connection (by DDL text). */
+/** Temp tables created per connection (by DDL text). */
 const prepared = new WeakMap<object, Set<string>>();
 
-/** Creates a session temp table once per pooled connection. */
-export async function ensureTemp(em: EntityManager, ddl: string): Promise<void> {
-  const client = await rawClient(em);
+/** Creates a session temp table once per connection. */
+export async function ensureTempOn(client: ClientBase, ddl: string): Promise<void> {
   let done = prepared.get(client);
   if (!done) prepared.set(client, (done = new Set()));
   if (done.has(ddl)) return;
-  await em.query(ddl);
+  await client.query(ddl);
   done.add(ddl);
 }
 
+/** After a failed transaction: a temp table created in it is gone. */
+export function forgetTempsOn(client: ClientBase): void {
+  prepared.delete(client);
+}
+
+/** COPY text lines through the connection. */
+export async function copyInOn(client: ClientBase, sql: string, chunks: Iterable<string>): Promise<void> {
+  await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+}
+
 /** Creates the session's staging table once per pooled connection. */
-export const ensureStaging = (em: EntityManager): Promise<void> => ensureTemp(em, STAGING_DDL);
+export const ensureStaging = async (em: EntityManager): Promise<void> => ensureTempOn(await rawClient(em), STAGING_DDL);
 
 /** After a failed transaction: a temp table created in it is gone. */
 export async function forgetStaging(em: EntityManager): Promise<void> {
-  prepared.delete(await rawClient(em));
+  forgetTempsOn(await rawClient(em));
 }
 
 export async function applyStaged(em: EntityManager): Promise<{ inserted: number; quarantined: number }> {
@@ -150,8 +159,3 @@ export async function rawClient(em: EntityManager): Promise<PoolClient> {
   return (await em.queryRunner.connect()) as PoolClient;
 }
 
-/** COPY text lines through the transaction's connection. */
-export async function copyIn(em: EntityManager, sql: string, chunks: Iterable<string>): Promise<void> {
-  const client = await rawClient(em);
-  await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
-}

@@ -250,7 +250,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     await this.resetConsumer();
     const lanes = this.lanes.length;
     const markSkipMs = Math.min(MARK_REFRESH_S, this.env.SUMMARY_SETTLE_S / 3) * 1000;
-    const writer = new LaneWriter(lanes, (m) => laneOf(m, lanes), markSkipMs, () => this.lease.pid, this.stats);
+    const writer = new LaneWriter(lanes, (m) => laneOf(m, lanes), markSkipMs, () => this.lease.pid, this.stats, (i) => this.db.systemClient(`lane-${i}`));
     await this.db.asSystem((em) => writer.start(em));
     this.writer = writer;
     this.lastFlushAt = Date.now();
@@ -295,6 +295,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
     for (const t of this.held.values()) if (t) clearTimeout(t);
     this.held.clear();
     this.writer = undefined;
+    await writer.close();
     this.queue.length = 0;
     this.queuedBytes = 0;
     return why;
@@ -544,7 +545,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
         for (let write = w; ; write = { ...write, allSlow: true }) {
           const attempt = writer.attempt(write);
           try {
-            const result = await this.db.asSystem((em) => attempt.run(em));
+            const result = await attempt.run();
             attempt.committed();
             return result;
           } catch (e) {

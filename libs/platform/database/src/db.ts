@@ -158,6 +158,19 @@ export class ServiceDatabase {
     return this.system.transaction(async (manager) => txStorage.run({ manager, tenantId: null }, () => fn(manager)));
   }
 
+  /**
+   * A connection of its own as the system role, not from the pool and without the ORM: for a hot
+   * path that runs its own BEGIN … COMMIT and folds statements into fewer round trips (the telemetry
+   * lanes). The caller connects and ends it.
+   */
+  systemClient(name: string): Client {
+    return new Client({
+      connectionString: this.options.url,
+      options: `-c role=${systemRole(this.schema)} -c search_path=${this.schema},public`,
+      application_name: `${this.options.applicationName ?? this.schema}-${name}`,
+    });
+  }
+
   /** The EntityManager of the surrounding transaction; throws when called outside one. */
   manager(): EntityManager {
     const store = txStorage.getStore();
