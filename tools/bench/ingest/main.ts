@@ -15,6 +15,7 @@ import { ingestionService } from '../../../apps/ingestion/src/service.definition
 import { TelemetryConsumer } from '../../../apps/ingestion/src/pipeline/telemetry-consumer';
 import { MeterDaySummaries } from '../../../apps/ingestion/src/summaries/meter-day-summaries';
 import { HOUR_OF_SQL } from '../../../apps/ingestion/src/pipeline/reading-writer';
+import { DEFAULT_INGEST_BATCH_BYTES } from '../../../apps/ingestion/src/ingestion.env';
 
 const quick = process.argv.includes('--quick');
 const log = (...a: unknown[]) => console.log('[bench:ingest]', ...a);
@@ -40,6 +41,7 @@ const PHASES = (argS('--phases') ?? 'raw,single,batch,p99,replay').split(',');
 const PROFILE_DIR = argS('--cpu-prof');
 const want = (phase: string) => PHASES.includes(phase);
 const LANES = Number(process.env.INGEST_WRITE_LANES ?? 2); // the pipeline's database connections
+const BATCH_BYTES = Number(process.env.INGEST_BATCH_BYTES ?? DEFAULT_INGEST_BATCH_BYTES);
 const P99_READINGS = quick ? 100_000 : 400_000;
 // The stream holds the backlog (the consumer purges what it has written). Full, it refuses new
 // messages and the publisher sends them again (back-pressure, as for a gateway); sized here for the
@@ -84,15 +86,17 @@ async function rawMessageCeiling(nats: NatsClient, natsUrl: string, ns: string):
   return rps;
 }
 
-/** Raw COPY ceiling: the same rows into the same partitioned table with its key, as many connections as the pipeline's lanes. */
 /**
- * Before each measured phase, the ceilings' and the pipeline's alike. With max_wal_size 1 GB a
+ * Before each measured phase, the ceilings' and the pipeline's alike (the message ceiling too: a
+ * checkpoint's writes take CPU from NATS and the consumer). With max_wal_size 1 GB a
  * checkpoint starts every ~540 MB of WAL (every 20–30 s here): without this, whether one phase runs
  * inside a checkpoint the previous phase's WAL started, with its writes and full-page images, is
- * chance, and the ratios swung by a fifth from run to run. Needs a superuser or pg_checkpoint.
+ * chance: batch ratios of 0.54–0.70 over the fourth session's full runs, 0.61–0.66 in six runs
+ * with it. Needs a superuser or pg_checkpoint.
  */
 const FAIR_START_SQL = 'CHECKPOINT';
 
+/** Raw COPY ceiling: the same rows into the same partitioned table with its key, as many connections as the pipeline's lanes. */
 async function rawCopyCeiling(url: string, connections: number, rows = BATCH_READINGS, meters = rows / 96): Promise<number> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
@@ -107,8 +111,8 @@ async function rawCopyCeiling(url: string, connections: number, rows = BATCH_REA
     await admin.query(`CREATE TABLE rawbench.p${d} PARTITION OF rawbench.readings FOR VALUES FROM ('${new Date(t0 + d * 86_400_000).toISOString()}') TO ('${new Date(t0 + (d + 1) * 86_400_000).toISOString()}')`);
   }
   const tenant = randomUUID();
-  // Transactions of about the pipeline's size (INGEST_BATCH_BYTES of batch messages ≈ 7,000 readings, split over the lanes).
-  const perTx = Math.round(7000 / connections);
+  // Transactions of the pipeline's size: a batch of INGEST_BATCH_BYTES of batch messages (~75 bytes a reading), split over the lanes.
+  const perTx = Math.round(BATCH_BYTES / 75 / connections);
   async function copyPart(part: number): Promise<void> {
     const c = new Client({ connectionString: url });
     await c.connect();
@@ -146,6 +150,7 @@ async function main(): Promise<void> {
   const count = async () => Number((await admin.query(`SELECT count(*)::bigint AS n FROM telemetry.readings`)).rows[0].n);
   try {
     log(quick ? 'quick mode' : 'full mode', { ns });
+    if (want('raw')) await admin.query(FAIR_START_SQL);
     const rawMsg = want('raw') ? await rawMessageCeiling(nats, infra.natsUrl, ns) : NaN;
     log(`raw JetStream publish -> pull-consume, same publisher (parse + ack, no database): ${Math.round(rawMsg)} msg/s`);
     const rawCopy = want('raw') ? await rawCopyCeiling(tdb.url, LANES) : NaN;
