@@ -57,11 +57,6 @@ export class LaneConnection {
   }
 }
 
-/**
- * `values` as a PostgreSQL array literal in a string literal, for statements sent as text beside
- * others in one round trip (a simple query takes no parameters). Elements are quoted and escaped
- * for the array syntax, the whole for the string (standard_conforming_strings is on).
- */
 /** Rows of one statement. */
 export async function rowsOf<T>(c: Client, sql: string, params?: unknown[]): Promise<T[]> {
   return (await c.query(sql, params)).rows as T[];
@@ -73,6 +68,11 @@ export async function resultsOf(c: Client, sql: string): Promise<QueryResult[]> 
   return Array.isArray(r) ? r : [r];
 }
 
+/**
+ * `values` as a PostgreSQL array literal in a string literal, for statements sent as text beside
+ * others in one round trip (a simple query takes no parameters). Elements are quoted and escaped
+ * for the array syntax, the whole for the string (standard_conforming_strings is on).
+ */
 export function textArrayLiteral(values: readonly string[]): string {
   const body = values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',');
   return `'{${body.replace(/'/g, "''")}}'`;
