@@ -263,42 +263,48 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnModuleDestro
       if (!this.busy) this.busy = this.drain();
     }, Math.min(1000, flushEvery));
 
-    const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
-    this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
-    const session = this.session;
-    const ended = new Promise<string>((r) => (this.endSession = r));
-    // A stop that came while the session was being set up had no session to end: end it now.
-    if (this.stopped) this.endSession?.('stopping');
-    // A callback, not the async iterator: no promise and microtask per message (single-reading
-    // messages are ~40k/s). What is delivered but unacked is bounded by max_ack_pending (a few
-    // batches; acks are per batch), well inside ack_wait. Not max_bytes: a pull whose remaining
-    // bytes cannot fit the next message ends only when it expires (a 30 s stall seen in the bench).
-    const messages = await consumer.consume({
-      max_messages: Math.min(this.env.INGEST_BATCH_SIZE, this.maxAckPending),
-      callback: (m) => this.receive(m, session),
-    });
-    this.log.log(`telemetry consumer on ${this.stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}, ${this.lanes.length} lanes`);
-    const pumping = messages.closed().then(
-      (e) => (e ? `messages failed: ${e.message}` : 'messages closed'),
-      (e: Error) => `messages failed: ${e.message}`,
-    );
-    const why = await Promise.race([ended, pumping]);
-    // Nothing more is acknowledged in this session: whatever is not acked yet comes again after the reset.
-    this.session.broken = true;
-    this.endSession = undefined;
-    await messages.close().catch(() => undefined);
-    await pumping;
-    await this.busy;
-    await Promise.all(this.lanes);
-    clearInterval(idleFlush);
-    this.flushDue = false;
-    for (const t of this.held.values()) if (t) clearTimeout(t);
-    this.held.clear();
-    this.writer = undefined;
-    await writer.close();
-    this.queue.length = 0;
-    this.queuedBytes = 0;
-    return why;
+    try {
+      const consumer = await this.nats.js.consumers.get(this.stream, TELEMETRY_DURABLE);
+      this.session = { nextDelivery: 1, broken: false, ackedSeq: 0, ackTail: Promise.resolve() };
+      const session = this.session;
+      const ended = new Promise<string>((r) => (this.endSession = r));
+      // A stop that came while the session was being set up had no session to end: end it now.
+      if (this.stopped) this.endSession?.('stopping');
+      // A callback, not the async iterator: no promise and microtask per message (single-reading
+      // messages are ~40k/s). What is delivered but unacked is bounded by max_ack_pending (a few
+      // batches; acks are per batch), well inside ack_wait. Not max_bytes: a pull whose remaining
+      // bytes cannot fit the next message ends only when it expires (a 30 s stall seen in the bench).
+      const messages = await consumer.consume({
+        max_messages: Math.min(this.env.INGEST_BATCH_SIZE, this.maxAckPending),
+        callback: (m) => this.receive(m, session),
+      });
+      this.log.log(`telemetry consumer on ${this.stream} (${Subjects.telemetryAll(this.ns)}), batch ${this.env.INGEST_BATCH_SIZE}, ${this.lanes.length} lanes`);
+      const pumping = messages.closed().then(
+        (e) => (e ? `messages failed: ${e.message}` : 'messages closed'),
+        (e: Error) => `messages failed: ${e.message}`,
+      );
+      const why = await Promise.race([ended, pumping]);
+      // Nothing more is acknowledged in this session: whatever is not acked yet comes again after the reset.
+      this.session.broken = true;
+      this.endSession = undefined;
+      await messages.close().catch(() => undefined);
+      await pumping;
+      await this.busy;
+      await Promise.all(this.lanes);
+      this.flushDue = false;
+      for (const t of this.held.values()) if (t) clearTimeout(t);
+      this.held.clear();
+      this.writer = undefined;
+      this.queue.length = 0;
+      this.queuedBytes = 0;
+      return why;
+    } finally {
+      // Also when the session fails: no idle write or lane connection outlives it.
+      this.session.broken = true;
+      clearInterval(idleFlush);
+      if (this.writer === writer) this.writer = undefined;
+      await writer.close();
+    }
   }
 
   private receive(m: JsMsg, session: Session): void {
