@@ -302,9 +302,9 @@ export class LaneWriter {
     const entries = [...latest];
     await c.query(STATE_WRITE_SQL);
     if (entries.length) {
-      await c.query(FLUSH_SQL, [entries.map(([e]) => e.tenantId), entries.map(([e]) => e.meterId), entries.map(([, v]) => iso(v.tsMs)), entries.map(([, v]) => v.reg)]);
+      await rowsOf(c, FLUSH_SQL, [entries.map(([e]) => e.tenantId), entries.map(([e]) => e.meterId), entries.map(([, v]) => iso(v.tsMs)), entries.map(([, v]) => v.reg)]);
     }
-    await c.query(POSITION_SQL, [lane, at.streamCreated, at.streamSeq]);
+    await rowsOf(c, POSITION_SQL, [lane, at.streamCreated, at.streamSeq]);
     return new Map(entries.map(([e, v]) => [e, v.tsMs]));
   }
 
@@ -329,7 +329,7 @@ export class LaneWriter {
       }
     }
     if (lookups.length) {
-      await c.query(FIX_FLAGS_SQL, [
+      await rowsOf(c, FIX_FLAGS_SQL, [
         lookups.map((p) => p.tenantId),
         lookups.map((p) => p.r.meter),
         lookups.map((p) => p.r.ts),
