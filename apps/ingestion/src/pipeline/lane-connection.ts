@@ -1,4 +1,5 @@
 import type { Client, QueryResult } from 'pg';
+import { cacheStatements } from '@supra/platform/database';
 import { forgetTempsOn } from './reading-writer';
 
 /**
@@ -29,6 +30,7 @@ export class LaneConnection {
       void c.end().catch(() => undefined);
       throw e;
     });
+    cacheStatements(c);
     this.client = c;
     return c;
   }
@@ -57,20 +59,14 @@ export class LaneConnection {
   }
 }
 
-/** Statement names by text: the lanes run a fixed set of statements. */
-const names = new Map<string, string>();
-
 /**
- * Rows of one statement. With parameters it is prepared once per connection (named), as the pool's
- * statement cache did: after five runs PostgreSQL may keep a generic plan. Unnamed, every run was
- * planned for its own arrays, and the out-of-order lookups (`FIX_FLAGS_SQL`) of a replay ran 2.4
- * times slower (quick bench, p99 then replay phases: 93 s against 38.5 s).
+ * Rows of one statement. Statements with parameters go through the platform's statement cache
+ * (installed in `get`), as on the pool: unnamed, every run was planned for its own arrays, and the
+ * out-of-order lookups (`FIX_FLAGS_SQL`) of a replay ran 2.4 times slower (quick bench, p99 then
+ * replay phases: 93 s against 38.5 s).
  */
 export async function rowsOf<T>(c: Client, sql: string, params?: unknown[]): Promise<T[]> {
-  if (!params?.length) return (await c.query(sql)).rows as T[];
-  let name = names.get(sql);
-  if (!name) names.set(sql, (name = `supra_lane_${names.size}`));
-  return (await c.query({ name, text: sql, values: params })).rows as T[];
+  return (await c.query(sql, params)).rows as T[];
 }
 
 /** Results of a simple query of several statements (no parameters), one per statement. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Client, Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /** A statement is prepared once its text has been run this many times (one-off SQL stays unnamed). */
@@ -80,6 +80,11 @@ function install(client: CachingClient): void {
  * before. Plans follow PostgreSQL's default `plan_cache_mode`. A statement invalidated by a schema
  * change ("cached plan must not change result type") fails once and is prepared afresh.
  */
+/** The same for one connection of its own (not from a pool), e.g. `ServiceDatabase.systemClient`. */
+export function cacheStatements(client: Client): void {
+  install(client as unknown as CachingClient);
+}
+
 export function installStatementCache(ds: DataSource): void {
   const pool = (ds.driver as unknown as { master?: Pool }).master;
   if (!pool) throw new Error('installStatementCache: the data source is not initialized');
